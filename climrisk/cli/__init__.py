@@ -1,0 +1,1 @@
+"""The ``climrisk`` command line: one module per command group, no maths here."""

@@ -1,0 +1,1 @@
+"""Writing results: atomic output folders and the run manifest."""

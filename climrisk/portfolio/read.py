@@ -1,0 +1,260 @@
+"""Read an asset file (CSV, Parquet, GeoJSON, GeoPackage, XLSX) into a validated :class:`Portfolio`.
+
+CSV is accepted in UTF-8, UTF-8 with BOM or GB18030, with comma, semicolon or tab delimiters and
+any line ending. The file is parsed with pyarrow (fast, C++), every cell read as text, and then
+validated as a whole by :mod:`climrisk.portfolio.validate`, so that every problem is reported in
+one run, not only the first.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+
+from climrisk.errors import InputError, InputErrors, Issue
+from climrisk.portfolio.model import Portfolio
+from climrisk.portfolio.validate import validate_assets
+
+__all__ = ["read_asset_table", "read_portfolio"]
+
+_CSV_SUFFIXES = {".csv", ".txt", ".tsv", ".tab"}
+_VECTOR_SUFFIXES = {".geojson", ".json", ".gpkg", ".shp", ".fgb"}
+_PARQUET_SUFFIXES = {".parquet", ".pq", ".geoparquet"}
+_EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
+_DELIMITERS = (",", ";", "\t")
+
+
+def read_portfolio(path: str | Path, *, allow_multiple_currencies: bool = False) -> Portfolio:
+    """Read and validate an asset file.
+
+    Parameters
+    ----------
+    path
+        The asset file: CSV, Parquet, GeoJSON, GeoPackage or XLSX with the contract's columns.
+    allow_multiple_currencies
+        Accept more than one ISO 4217 currency (only when an FX table is configured).
+
+    Returns
+    -------
+    Portfolio
+        A valid portfolio with defaults applied and recorded as assumptions.
+
+    Raises
+    ------
+    InputErrors
+        Every problem found, each naming the file, the 1-based data row and the column.
+    """
+    path = Path(path)
+    frame, rows = read_asset_table(path)
+    return validate_assets(
+        frame, path, rows=rows, allow_multiple_currencies=allow_multiple_currencies
+    )
+
+
+def read_asset_table(path: Path) -> tuple[pd.DataFrame, np.ndarray]:
+    """Read the raw table of an asset file, without validation.
+
+    Returns
+    -------
+    frame
+        The columns as the user named them (CSV cells as text; other formats keep their types;
+        vector formats carry a ``geometry`` column of shapely objects).
+    rows
+        The 1-based data row number of each frame row in the file (header excluded).
+    """
+    if not path.exists():
+        raise InputError(path, "file not found")
+    if path.is_dir():
+        raise InputError(path, "is a folder, not an asset file")
+    suffix = path.suffix.lower()
+    if suffix in _PARQUET_SUFFIXES or _starts_with(path, b"PAR1"):
+        frame = _read_parquet(path)
+    elif suffix in _VECTOR_SUFFIXES:
+        frame = _read_vector(path)
+    elif suffix in _EXCEL_SUFFIXES:
+        frame = _read_excel(path)
+    else:
+        return _read_csv(path)
+    return frame, np.arange(1, len(frame) + 1)
+
+
+def _starts_with(path: Path, magic: bytes) -> bool:
+    with path.open("rb") as handle:
+        return handle.read(len(magic)) == magic
+
+
+def _read_parquet(path: Path) -> pd.DataFrame:
+    import pyarrow.parquet as pq
+
+    try:
+        metadata = pq.read_schema(path).metadata or {}
+        if b"geo" in metadata:  # GeoParquet: geometry column as WKB
+            import geopandas as gpd
+
+            frame = pd.DataFrame(gpd.read_parquet(path))
+        else:
+            frame = pq.read_table(path).to_pandas()
+    except (pa.ArrowException, OSError, ValueError) as exc:
+        raise InputError(path, f"cannot read as Parquet: {_first_line(exc)}") from None
+    return _empty_check(path, frame)
+
+
+def _read_vector(path: Path) -> pd.DataFrame:
+    import geopandas as gpd
+
+    try:
+        frame = gpd.read_file(path)
+    except Exception as exc:  # pyogrio raises several types for unreadable files
+        raise InputError(path, f"cannot read as a vector file: {_first_line(exc)}") from None
+    if frame.crs is not None and frame.crs.to_epsg() != 4326:
+        try:
+            frame = frame.to_crs(4326)
+        except Exception as exc:
+            raise InputError(path, f"cannot convert CRS {frame.crs} to WGS84: {exc}") from None
+    return _empty_check(path, pd.DataFrame(frame))
+
+
+def _read_excel(path: Path) -> pd.DataFrame:
+    try:
+        frame = pd.read_excel(path, sheet_name=0, dtype=str, keep_default_na=False)
+    except ImportError:
+        raise InputError(path, "reading XLSX needs the 'openpyxl' package") from None
+    except Exception as exc:
+        raise InputError(path, f"cannot read as an Excel workbook: {_first_line(exc)}") from None
+    return _empty_check(path, frame)
+
+
+def _empty_check(path: Path, frame: pd.DataFrame) -> pd.DataFrame:
+    if frame.shape[1] == 0:
+        raise InputError(path, "the file has no columns")
+    if len(frame) == 0:
+        raise InputError(path, "the file has a header but no data rows")
+    return frame
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+def _decode(path: Path, raw: bytes) -> str:
+    """Decode CSV bytes as UTF-8 (with or without BOM), else GB18030; refuse binary content."""
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise InputError(path, "the file is UTF-16 encoded; save it as UTF-8 CSV")
+    if b"\x00" in raw[:65536]:
+        raise InputError(path, "binary content, not a CSV text file")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = raw.decode("gb18030")
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                path, f"not UTF-8 or GB18030 text (undecodable byte at offset {exc.start})"
+            ) from None
+    sample = text[:65536]
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\r\n")
+    if controls > max(8, len(sample) // 200):
+        raise InputError(path, "binary content, not a CSV text file")
+    return text
+
+
+def _sniff_delimiter(header_line: str) -> str:
+    """Pick the delimiter that splits the header into the most fields (outside quotes)."""
+    best, best_count = ",", -1
+    for delimiter in _DELIMITERS:
+        fields = next(csv.reader([header_line], delimiter=delimiter))
+        if len(fields) > best_count:
+            best, best_count = delimiter, len(fields)
+    return best
+
+
+def _read_csv(path: Path) -> tuple[pd.DataFrame, np.ndarray]:
+    raw = path.read_bytes()
+    if not raw.strip():
+        raise InputError(path, "the file is empty")
+    text = _decode(path, raw)
+    lines = text.splitlines()
+    header_index = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if header_index is None:
+        raise InputError(path, "the file is empty")
+    header_line = lines[header_index]
+    delimiter = _sniff_delimiter(header_line)
+    header = [h.strip() for h in next(csv.reader([header_line], delimiter=delimiter))]
+    if len(header) < 2:
+        raise InputError(
+            path,
+            "the header has a single column; expected comma-, semicolon- or tab-separated "
+            "columns such as asset_id,asset_type,latitude,longitude",
+            column=header[0] if header else None,
+        )
+    issues: list[Issue] = []
+    for position, name in enumerate(header, start=1):
+        if not name:
+            issues.append(
+                Issue(str(path), f"header cell {position} is empty", column=f"#{position}")
+            )
+    internal = [f"c{i}" for i in range(len(header))]
+    ragged: list[tuple[int, int]] = []
+
+    def on_invalid_row(row: pa_csv.InvalidRow) -> str:
+        ragged.append((int(row.number or 0), int(row.actual_columns)))
+        return "skip"
+
+    body = "\n".join(lines[header_index + 1 :]).encode("utf-8")
+    if not body.strip():
+        raise InputError(path, "the file has a header but no data rows")
+    try:
+        table = pa_csv.read_csv(
+            io.BytesIO(body),
+            read_options=pa_csv.ReadOptions(
+                column_names=internal, use_threads=False, block_size=1 << 24
+            ),
+            parse_options=pa_csv.ParseOptions(
+                delimiter=delimiter,
+                newlines_in_values=True,
+                invalid_row_handler=on_invalid_row,
+            ),
+            convert_options=pa_csv.ConvertOptions(
+                column_types=dict.fromkeys(internal, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except pa.ArrowInvalid as exc:
+        raise InputError(path, f"cannot parse as CSV: {_first_line(exc)}") from None
+    # pyarrow numbers rows from 1 within the body (blank lines not counted): data row numbers.
+    skipped = sorted(number for number, _ in ragged)
+    for number, actual in sorted(ragged):
+        issues.append(
+            Issue(
+                str(path),
+                f"has {actual} fields but the header has {len(header)}"
+                + (" (a delimiter inside an unquoted value?)" if actual > len(header) else ""),
+                row=number,
+            )
+        )
+    if len(table) == 0 and not ragged:
+        raise InputError(path, "the file has a header but no data rows")
+    all_rows = np.arange(1, len(table) + len(skipped) + 1)
+    rows = np.setdiff1d(all_rows, np.asarray(skipped, dtype=int)) if skipped else all_rows
+    frame = table.to_pandas()
+    frame.columns = pd.Index(header)
+    if issues:
+        # Structural problems: report them together with every cell problem we can still see.
+        try:
+            validate_assets(frame, path, rows=rows)
+        except InputErrors as more:
+            issues.extend(more.issues)
+        raise InputErrors(sorted(issues, key=_issue_order))
+    return frame, rows
+
+
+def _issue_order(issue: Issue) -> tuple[int, str]:
+    return (issue.row or 0, issue.column or "")
