@@ -65,10 +65,10 @@ class _Collector:
             )
 
 
-def _text(series: pd.Series) -> pd.Series:
+def _text(series: pd.Series, missing_tokens: frozenset[str] = MISSING_TOKENS) -> pd.Series:
     """Cells as stripped text, with the usual spellings of 'missing' turned into <NA>."""
     text = series.astype("string").str.strip()
-    missing = text.isna() | text.str.lower().isin(MISSING_TOKENS)
+    missing = text.isna() | text.str.lower().isin(missing_tokens)
     return text.mask(missing)
 
 
@@ -456,7 +456,10 @@ def _check_country(
 
     if "country" in found:
         raw = frame[found["country"]]
-        alpha2, invalid = countries.normalise_country_codes(_text(raw))
+        # "NA" is Namibia in this column, not a missing value.
+        alpha2, invalid = countries.normalise_country_codes(
+            _text(raw, MISSING_TOKENS - {"na"})
+        )
 
         def message(value: str) -> str:
             guess = countries.suggest_country(value)

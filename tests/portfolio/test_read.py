@@ -188,3 +188,8 @@ def test_blank_lines_are_skipped(write_csv):
 def test_missing_file_is_an_input_error(tmp_path):
     with pytest.raises(InputError, match="file not found"):
         read_portfolio(tmp_path / "nope.csv")
+
+
+def test_namibia_code_is_not_a_missing_value(write_csv):
+    text = "asset_id,asset_type,latitude,longitude,country\nW,warehouse,-22.56,17.08,NA\n"
+    assert read_portfolio(write_csv(text)).assets.loc["W", "country"] == "NA"

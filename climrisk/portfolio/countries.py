@@ -1,0 +1,445 @@
+"""ISO 3166-1 country codes: normalising user text, and the country at a location.
+
+The boundaries are Natural Earth 1:10m admin-0 countries (public domain), packaged by
+:mod:`climrisk.data.boundaries.build`; Hong Kong (HK), Macao (MO) and Taiwan (TW) are separate
+units. A point inside a country polygon gets that country; a point in no polygon (at sea just off
+the coast, or in a sliver between two neighbours) gets the nearest country within
+:data:`COUNTRY_SNAP_DISTANCE_KM`, else ``None``.
+
+Distances for that rule are great-circle distances on a sphere of the mean Earth radius, from
+the point to the nearest vertex of the country outlines after the outlines are densified to at
+most 0.01 degree between vertices. The vertex stands in for the nearest point of the outline, so
+the distance is overestimated by at most half a vertex spacing (0.56 km); the sphere differs from
+the ellipsoid by at most about 0.5 %.
+
+References
+----------
+Natural Earth, Admin 0 - Countries, 1:10m, version 5.1.1, https://www.naturalearthdata.com/
+(public domain).
+ISO 3166-1:2020, Codes for the representation of names of countries and their subdivisions.
+Moritz, H. (2000). Geodetic Reference System 1980. Journal of Geodesy 74, 128-133,
+doi:10.1007/s001900050278 (mean Earth radius R1 = 6371.0088 km).
+United Nations Convention on the Law of the Sea (1982), Article 3 (12 nautical mile territorial
+sea), https://www.un.org/depts/los/convention_agreements/texts/unclos/unclos_e.pdf.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyarrow.parquet as pq
+import pycountry
+import shapely
+from scipy.spatial import cKDTree
+
+from climrisk.data.boundaries import boundaries_path
+from climrisk.errors import ClimriskError
+
+__all__ = [
+    "COUNTRY_SNAP_DISTANCE_KM",
+    "EARTH_RADIUS_KM",
+    "countries_at",
+    "country_alpha3",
+    "load_boundaries",
+    "normalise_country_codes",
+    "suggest_country",
+]
+
+COUNTRY_SNAP_DISTANCE_KM: float = 30.0
+"""Largest distance [km] from a country at which a point still takes that country's code.
+
+Ports, terminals, piers, reclaimed land and coastal sites are often geocoded a little offshore,
+and a 1:10m coastline is generalised by up to a few hundred metres (more in estuaries and
+archipelagos). 30 km covers the 12 nautical mile (22.2 km) territorial sea of UNCLOS Article 3,
+where coastal-state jurisdiction applies, plus about 8 km for geocoding and coastline error, and
+stays well short of mid-ocean: a point farther out gets no country and must be given one.
+"""
+
+EARTH_RADIUS_KM: float = 6371.0088
+"""Mean Earth radius R1 of GRS80 [km] (Moritz 2000, doi:10.1007/s001900050278)."""
+
+_DENSIFY_DEG = 0.01  # largest spacing [degree] between outline vertices for the snap rule
+_CHUNK = 1 << 20  # points per batch in countries_at (bounds the memory of candidate pairs)
+
+# Codes ISO 3166 reserves exceptionally for these countries (ISO 3166/MA), plus Kosovo's
+# user-assigned code as used by the European Commission and the IMF.
+_ALIASES: dict[str, str] = {"UK": "GB", "EL": "GR", "XK": "XK", "XKX": "XK"}
+_ALPHA3_EXTRA: dict[str, str] = {"XK": "XKX"}
+
+# Non-ISO codes seen in practice (IOC/FIFA and common abbreviations): hints only, not accepted.
+_CODE_HINTS: dict[str, str] = {
+    "GER": "DE", "SUI": "CH", "NED": "NL", "DEN": "DK", "POR": "PT", "GRE": "GR", "CRO": "HR",
+    "RSA": "ZA", "UAE": "AE", "KSA": "SA", "INA": "ID", "MAS": "MY", "PHI": "PH", "SIN": "SG",
+    "TPE": "TW", "BAN": "BD", "VIE": "VN", "ENG": "GB", "PRC": "CN", "ROC": "TW", "ROK": "KR",
+}  # fmt: skip
+
+# English names users write that neither pycountry nor Natural Earth lists.
+_NAME_HINTS: dict[str, str] = {
+    "america": "US", "usa": "US", "us": "US", "united states of america": "US",
+    "britain": "GB", "great britain": "GB", "england": "GB", "scotland": "GB", "wales": "GB",
+    "northern ireland": "GB", "holland": "NL", "the netherlands": "NL", "mainland china": "CN",
+    "korea": "KR", "emirates": "AE", "macau": "MO", "hongkong": "HK", "kosovo": "XK",
+}  # fmt: skip
+
+
+# --------------------------------------------------------------------------------------------
+# Boundaries
+# --------------------------------------------------------------------------------------------
+
+
+@functools.cache
+def _read_boundaries() -> gpd.GeoDataFrame:
+    """Read the packaged boundaries once."""
+    resource = boundaries_path()
+    try:
+        with resource.open("rb") as handle:
+            frame = gpd.read_parquet(handle)
+        with resource.open("rb") as handle:
+            metadata = pq.read_schema(handle).metadata or {}
+    except (OSError, ValueError) as exc:
+        raise ClimriskError(f"cannot read the packaged country boundaries: {exc}") from exc
+    source = metadata.get(b"climrisk:source")
+    frame.attrs["source"] = json.loads(source) if source else {}
+    return frame
+
+
+def load_boundaries() -> gpd.GeoDataFrame:
+    """Return the country boundaries (Natural Earth 1:10m admin-0, public domain).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per ISO 3166-1 alpha-2 code: ``iso_a2``, ``iso_a3``, ``name`` (English),
+        ``name_zh_hans``, ``name_zh_hant`` and a (multi)polygon ``geometry`` in EPSG:4326.
+        ``attrs["source"]`` holds the provenance (Natural Earth version, source file, SHA-256).
+        The file is read once; each call returns a copy, so callers may change it.
+
+    References
+    ----------
+    Natural Earth, Admin 0 - Countries, 1:10m, version 5.1.1 (public domain).
+    """
+    frame = _read_boundaries()
+    out = frame.copy()
+    out.attrs = {"source": dict(frame.attrs.get("source", {}))}
+    return out
+
+
+@dataclass(frozen=True)
+class _Index:
+    """Polygon parts with a spatial index, for point-in-polygon tests."""
+
+    codes: np.ndarray  # object array of alpha-2 codes, one per country, plus None at the end
+    parts: np.ndarray  # shapely polygons (prepared)
+    part_country: np.ndarray  # int, row of ``codes`` for each part
+    tree: shapely.STRtree
+
+
+@dataclass(frozen=True)
+class _Outline:
+    """Densified country outlines as unit vectors in a k-d tree, for the nearest country."""
+
+    tree: cKDTree
+    country: np.ndarray  # int, row of ``_Index.codes`` for each vertex
+
+
+@functools.cache
+def _index() -> _Index:
+    """Build (once) the polygon-part index of the boundaries."""
+    frame = _read_boundaries()
+    parts, country = shapely.get_parts(frame.geometry.to_numpy(), return_index=True)
+    shapely.prepare(parts)
+    codes = np.array([*frame["iso_a2"].astype(str).tolist(), None], dtype=object)
+    return _Index(codes, parts, country.astype(np.intp), shapely.STRtree(parts))
+
+
+@functools.cache
+def _outline() -> _Outline:
+    """Build (once) the k-d tree of densified outline vertices."""
+    frame = _read_boundaries()
+    lines = shapely.segmentize(shapely.boundary(frame.geometry.to_numpy()), _DENSIFY_DEG)
+    xy, country = shapely.get_coordinates(lines, return_index=True)
+    return _Outline(cKDTree(_unit_vectors(xy[:, 0], xy[:, 1])), country.astype(np.intp))
+
+
+def _unit_vectors(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """Return unit vectors (n, 3) on the sphere for lon/lat [degree]."""
+    lam = np.radians(lon)
+    phi = np.radians(lat)
+    cos_phi = np.cos(phi)
+    return np.column_stack([cos_phi * np.cos(lam), cos_phi * np.sin(lam), np.sin(phi)])
+
+
+def _inside(index: _Index, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """Return the country row of each point by point-in-polygon, or -1 when in none."""
+    found = np.full(lon.shape, -1, dtype=np.intp)
+    points = shapely.points(lon, lat)
+    point_i, part_i = index.tree.query(points)  # bounding-box candidates
+    if point_i.size == 0:
+        return found
+    order = np.argsort(part_i, kind="stable")
+    point_i, part_i = point_i[order], part_i[order]
+    starts = np.flatnonzero(np.r_[True, part_i[1:] != part_i[:-1]])
+    stops = np.r_[starts[1:], part_i.size]
+    # One vectorised prepared test per polygon part that has candidates (a few thousand at most).
+    for start, stop in zip(starts, stops, strict=True):
+        part = part_i[start]
+        candidates = point_i[start:stop]
+        hit = shapely.contains_xy(index.parts[part], lon[candidates], lat[candidates])
+        found[candidates[hit]] = index.part_country[part]
+    return found
+
+
+def _nearest(lon: np.ndarray, lat: np.ndarray, snap_km: float) -> np.ndarray:
+    """Return the country row of the nearest outline vertex within ``snap_km``, or -1."""
+    found = np.full(lon.shape, -1, dtype=np.intp)
+    if lon.size == 0 or snap_km <= 0:
+        return found
+    outline = _outline()
+    angle = min(snap_km / EARTH_RADIUS_KM, np.pi)
+    chord = 2.0 * np.sin(angle / 2.0)
+    distance, vertex = outline.tree.query(_unit_vectors(lon, lat), distance_upper_bound=chord)
+    ok = np.isfinite(distance)
+    found[ok] = outline.country[vertex[ok]]
+    return found
+
+
+def _as_float(values: np.ndarray) -> np.ndarray:
+    """Return float64 values; missing values (``None``, ``pd.NA``) and non-numbers become NaN."""
+    if isinstance(values, pd.Series | pd.Index | pd.api.extensions.ExtensionArray):
+        values = pd.to_numeric(pd.Series(values), errors="coerce")
+        return values.to_numpy(dtype=np.float64, na_value=np.nan)
+    array = np.asarray(values)
+    if array.dtype.kind in "biuf":
+        return array.astype(np.float64, copy=False)
+    flat = pd.to_numeric(pd.Series(array.ravel(), dtype=object), errors="coerce")
+    return flat.to_numpy(dtype=np.float64, na_value=np.nan).reshape(array.shape)
+
+
+def countries_at(
+    lon: np.ndarray,
+    lat: np.ndarray,
+    snap_km: float = COUNTRY_SNAP_DISTANCE_KM,
+) -> np.ndarray:
+    """Return the ISO 3166-1 alpha-2 code of the country at each point.
+
+    A point strictly inside a country polygon gets that country. A point in no polygon (at sea,
+    on a border line, or in a gap between neighbours) gets the country whose outline is nearest,
+    if it is within ``snap_km``; otherwise ``None``. Non-finite coordinates and latitudes outside
+    [-90, 90] give ``None``; longitudes are wrapped to [-180, 180).
+
+    Parameters
+    ----------
+    lon
+        Longitude [degree east], WGS 84. Missing values (``NaN``, ``None``, ``pd.NA``) are
+        allowed and give ``None``.
+    lat
+        Latitude [degree north], WGS 84; same shape as ``lon``.
+    snap_km
+        Largest distance [km] from a country's outline for a point outside every polygon to
+        take that country; 0 turns the rule off. Distance is great-circle on a sphere of radius
+        :data:`EARTH_RADIUS_KM` to the nearest outline vertex (outlines densified to 0.01
+        degree, so at most 0.56 km too long).
+
+    Returns
+    -------
+    numpy.ndarray
+        Object array of the input's shape: alpha-2 code (``str``) or ``None``.
+
+    References
+    ----------
+    Natural Earth, Admin 0 - Countries, 1:10m, version 5.1.1 (public domain).
+    Moritz, H. (2000). Geodetic Reference System 1980. J. Geodesy 74, 128-133,
+    doi:10.1007/s001900050278.
+    """
+    lon_a = _as_float(lon)
+    lat_a = _as_float(lat)
+    if lon_a.shape != lat_a.shape:
+        raise ValueError(f"lon and lat differ in shape: {lon_a.shape} and {lat_a.shape}")
+    if not np.isfinite(snap_km) or snap_km < 0:
+        raise ValueError(f"snap_km must be a finite distance >= 0, got {snap_km}")
+    shape = lon_a.shape
+    lon_f = lon_a.ravel()
+    lat_f = lat_a.ravel()
+    index = _index()
+    row = np.full(lon_f.shape, -1, dtype=np.intp)
+    usable = np.isfinite(lon_f) & np.isfinite(lat_f) & (np.abs(lat_f) <= 90.0)
+    todo = np.flatnonzero(usable)
+    for begin in range(0, todo.size, _CHUNK):
+        batch = todo[begin : begin + _CHUNK]
+        x = lon_f[batch]
+        x = np.where((x >= -180.0) & (x <= 180.0), x, (x + 180.0) % 360.0 - 180.0)
+        y = lat_f[batch]
+        found = _inside(index, x, y)
+        missing = np.flatnonzero(found < 0)
+        if missing.size:
+            found[missing] = _nearest(x[missing], y[missing], snap_km)
+        row[batch] = found
+    # -1 picks the trailing None of ``codes``.
+    return index.codes[row].reshape(shape)
+
+
+# --------------------------------------------------------------------------------------------
+# Codes
+# --------------------------------------------------------------------------------------------
+
+
+@functools.cache
+def _code_table() -> dict[str, str]:
+    """Return upper-case alpha-2/alpha-3 (and reserved aliases) to canonical alpha-2."""
+    table: dict[str, str] = {}
+    for country in pycountry.countries:
+        table[country.alpha_2] = country.alpha_2
+        table[country.alpha_3] = country.alpha_2
+    table.update(_ALIASES)
+    return table
+
+
+@functools.cache
+def _alpha3_table() -> dict[str, str]:
+    """Return alpha-2 to alpha-3."""
+    table = {country.alpha_2: country.alpha_3 for country in pycountry.countries}
+    table.update(_ALPHA3_EXTRA)
+    return table
+
+
+def _lookup(value: object) -> tuple[str | None, bool]:
+    """Return (alpha-2 or None, invalid) for one distinct user value."""
+    text = str(value).strip()
+    if not text:
+        return None, False
+    code = _code_table().get(text.upper())
+    return code, code is None
+
+
+def normalise_country_codes(codes: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Turn user-written ISO 3166-1 codes into canonical alpha-2.
+
+    Accepts alpha-2 or alpha-3 in any case with surrounding spaces, and the codes ISO 3166
+    reserves exceptionally (``UK`` for GB, ``EL`` for GR) and Kosovo's user-assigned ``XK``/
+    ``XKX``. Work is done once per distinct value, so a long column with few countries is fast.
+
+    Parameters
+    ----------
+    codes
+        The column as read (text, or anything that converts to text).
+
+    Returns
+    -------
+    alpha2 : pandas.Series
+        ``string`` dtype, same index: the alpha-2 code, or ``<NA>`` when the value is missing,
+        blank or invalid.
+    invalid : pandas.Series
+        ``bool``, same index: ``True`` for non-blank values that are not a valid code.
+
+    References
+    ----------
+    ISO 3166-1:2020, Codes for the representation of names of countries.
+    """
+    position, uniques = pd.factorize(codes, use_na_sentinel=True)
+    mapped = [_lookup(value) for value in uniques]
+    alpha2_u = np.array([m[0] for m in mapped] + [None], dtype=object)
+    invalid_u = np.array([m[1] for m in mapped] + [False], dtype=bool)
+    alpha2 = pd.Series(
+        pd.array(alpha2_u[position], dtype="string"), index=codes.index, name=codes.name
+    )
+    invalid = pd.Series(invalid_u[position], index=codes.index, name=codes.name, dtype=bool)
+    return alpha2, invalid
+
+
+def country_alpha3(alpha2: pd.Series) -> pd.Series:
+    """Return the ISO 3166-1 alpha-3 code for canonical alpha-2 codes.
+
+    Parameters
+    ----------
+    alpha2
+        Canonical alpha-2 codes (as from :func:`normalise_country_codes`); missing allowed.
+
+    Returns
+    -------
+    pandas.Series
+        ``string`` dtype, same index; ``<NA>`` for missing or unknown codes. Kosovo ``XK``
+        gives ``XKX``.
+    """
+    position, uniques = pd.factorize(alpha2, use_na_sentinel=True)
+    table = _alpha3_table()
+    mapped = np.array([table.get(str(value)) for value in uniques] + [None], dtype=object)
+    return pd.Series(
+        pd.array(mapped[position], dtype="string"), index=alpha2.index, name=alpha2.name
+    )
+
+
+def _name_key(text: str) -> str:
+    """Return a comparison key: accents and punctuation dropped, case folded, spaces single."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    plain = re.sub(r"[.,'’()\-_/]+", " ", plain.casefold())
+    return " ".join(plain.split())
+
+
+@functools.cache
+def _name_table() -> dict[str, str]:
+    """Return name key to alpha-2 from pycountry, the packaged boundaries and common names."""
+    table: dict[str, str] = {}
+    for country in pycountry.countries:
+        for attr in ("name", "common_name", "official_name"):
+            name = getattr(country, attr, None)
+            if name:
+                table[_name_key(name)] = country.alpha_2
+                if ", " in name:  # "Korea, Republic of" -> "Republic of Korea"
+                    head, tail = name.split(", ", 1)
+                    table[_name_key(f"{tail} {head}")] = country.alpha_2
+    try:
+        with boundaries_path().open("rb") as handle:
+            names = pq.read_table(
+                handle, columns=["iso_a2", "name", "name_zh_hans", "name_zh_hant"]
+            ).to_pandas()
+    except (OSError, ValueError):  # hints only: go on without the boundary names
+        names = pd.DataFrame(columns=["iso_a2", "name", "name_zh_hans", "name_zh_hant"])
+    for column in ("name", "name_zh_hans", "name_zh_hant"):
+        for code, name in zip(names["iso_a2"], names[column], strict=True):
+            if isinstance(name, str) and name:
+                table.setdefault(_name_key(name), str(code))
+    table.update(_NAME_HINTS)
+    return table
+
+
+def suggest_country(code: str) -> str | None:
+    """Return the alpha-2 code the user most likely meant, for an error-message hint.
+
+    Parameters
+    ----------
+    code
+        The value as written, e.g. ``"CHN "``, ``"China"``, ``"Chna"`` or ``"香港"``.
+
+    Returns
+    -------
+    str or None
+        A canonical alpha-2 code: the code itself when it is valid, the country whose name
+        matches (exactly, or closely for names of four or more letters), a known non-ISO
+        abbreviation (``GER`` -> ``DE``); ``None`` when nothing is close enough.
+    """
+    text = str(code).strip()
+    if not text:
+        return None
+    exact = _code_table().get(text.upper())
+    if exact is not None:
+        return exact
+    hint = _CODE_HINTS.get(text.upper())
+    if hint is not None:
+        return hint
+    key = _name_key(text)
+    names = _name_table()
+    if key in names:
+        return names[key]
+    if len(key) < 4:
+        return None
+    close = difflib.get_close_matches(key, list(names), n=1, cutoff=0.75)
+    return names[close[0]] if close else None
