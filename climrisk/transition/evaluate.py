@@ -1,0 +1,366 @@
+"""Driver formulas evaluated for every asset at once, per pathway scenario and year."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from climrisk.errors import InputError
+from climrisk.transition import metrics as m
+from climrisk.transition.pathway import (
+    CARBON_PRICE,
+    DATA_CENTRE_DEMAND,
+    DEFAULT_PATHWAY_FILE,
+    ELECTRICITY_PRICE,
+    GREEN_POWER_PREMIUM,
+    GRID_INTENSITY,
+    PUE_LIMIT,
+    TransitionPathway,
+)
+from climrisk.transition.regions import read_country_grid_intensity
+from climrisk.transition.settings import TransitionSettings
+
+__all__ = ["DriverEvaluator"]
+
+
+class DriverEvaluator:
+    """Asset arrays and pathway look-ups of one run; :meth:`evaluate` gives every driver.
+
+    Parameters
+    ----------
+    assets
+        Output of :func:`climrisk.transition.inputs.prepare_assets`.
+    pathway
+        The pathway table (already supplemented from the default table where needed).
+    settings
+        Company-level inputs and assumptions.
+    fx
+        Conversion factors to the report currency (``usd``, ``portfolio``, ``settings``).
+    where
+        Name of the pathway source for messages.
+    notes
+        Assumption records, appended to.
+    """
+
+    def __init__(
+        self,
+        assets: pd.DataFrame,
+        pathway: TransitionPathway,
+        settings: TransitionSettings,
+        fx: dict[str, float],
+        where: str,
+        notes: list[dict[str, object]],
+    ) -> None:
+        self.a = assets
+        self.p = pathway
+        self.s = settings
+        self.fx = fx
+        self.where = where
+        self.notes = notes
+        self.region = assets["region"].to_numpy(dtype=object)
+        self._regions, self._region_index = np.unique(self.region.astype(str), return_inverse=True)
+        self.fallbacks: dict[tuple[str, str], set[str]] = {}
+        self.crf = m.annuity_factor(settings.annuity_rate, settings.annuity_years)
+        self.masks = self._masks()
+        self._country_int = (
+            read_country_grid_intensity() if settings.grid_intensity_by_country else {}
+        )
+        # observed country grid intensity [t CO2/MWh] (NaN where Ember has no value)
+        self._country_obs = (
+            assets["country"].map(self._country_int).to_numpy(dtype=float, na_value=np.nan) / 1000.0
+            if self._country_int
+            else np.full(len(assets), np.nan)
+        )
+        self.energy = np.nan_to_num(assets["energy"].to_numpy(dtype=float))
+        self._infer_energy_from_scope2()
+
+    def _masks(self) -> dict[str, np.ndarray]:
+        bu = self.a["business_unit"].to_numpy(dtype=object)
+        dc = self.a["is_dc"].to_numpy(dtype=bool)
+        return {
+            "all": np.ones(len(self.a), dtype=bool),
+            "data_center": dc,
+            "other_than_data_center": ~dc,
+            "products": np.isin(bu, list(self.s.products_business_units)),
+            "markets": np.isin(bu, list(self.s.markets_business_units)),
+        }
+
+    # -- pathway look-ups --------------------------------------------------------------------
+    def value(self, scenario: str, variable: str, year: float) -> np.ndarray:
+        """One pathway variable per asset in ``year`` (region, else World); records fallbacks."""
+        values, fell = self.p.lookup(scenario, variable, year, self._regions)
+        if fell.any():
+            self.fallbacks.setdefault((scenario, variable), set()).update(
+                str(r) for r in self._regions[fell]
+            )
+        return values[self._region_index]
+
+    def check_regions(self, scenarios: Sequence[str]) -> None:
+        """Every region the assets need is in the pathway (or World is)."""
+        needed = [
+            CARBON_PRICE,
+            GRID_INTENSITY,
+            ELECTRICITY_PRICE,
+            GREEN_POWER_PREMIUM,
+            PUE_LIMIT,
+            DATA_CENTRE_DEMAND,
+        ]
+        for scenario in [*scenarios, self.benchmark(scenarios[0])]:
+            for variable in needed:
+                if not self.p.has(scenario, variable):
+                    raise InputError(
+                        self.where,
+                        f"scenario {scenario!r} has no {variable!r} rows and the default table has "
+                        "no such scenario to take them from",
+                        column="variable",
+                    )
+                values = self.value(scenario, variable, float(self.s.base_year))
+                missing = np.isnan(values)
+                if missing.any():
+                    regions = sorted({str(r) for r in self.region[missing]})
+                    raise InputError(
+                        self.where,
+                        f"no {variable!r} for region(s) {', '.join(regions)} in scenario "
+                        f"{scenario!r} and no World row; add them or map the countries to "
+                        "another region with [transition.country_regions]",
+                        column="region",
+                    )
+
+    def benchmark(self, scenario: str) -> str:
+        """Pathway id of the reputation benchmark (the scenario itself when it is missing)."""
+        bench = self.s.reputation_benchmark
+        return bench if bench in self.p.scenarios() else scenario
+
+    def intensity(self, scenario: str, year: float) -> tuple[np.ndarray, np.ndarray]:
+        """Grid emission factor [t CO2/MWh] per asset in ``year`` and in the base year."""
+        ey = self.value(scenario, GRID_INTENSITY, year) / 1000.0
+        eb = self.value(scenario, GRID_INTENSITY, float(self.s.base_year)) / 1000.0
+        if self._country_int:
+            obs = self._country_obs
+            with np.errstate(divide="ignore", invalid="ignore"):
+                factor = np.where((eb > 0) & ~np.isnan(obs), obs / eb, 1.0)
+            return ey * factor, eb * factor
+        return ey, eb
+
+    def _infer_energy_from_scope2(self) -> None:
+        s2 = self.a["s2_given"].to_numpy(dtype=float)
+        s0 = self.a["s0"].to_numpy(dtype=float)
+        unknown = (
+            np.isnan(self.a["energy"].to_numpy(dtype=float)) & ~np.isnan(s2) & (s2 > 0) & (s0 < 1)
+        )
+        none = np.isnan(self.a["energy"].to_numpy(dtype=float)) & ~unknown
+        if none.any():
+            self.notes.append(
+                {
+                    "name": "transition.energy_missing",
+                    "value": 0.0,
+                    "count": int(none.sum()),
+                    "source": "no annual_energy_mwh, IT load or Scope 2: energy-based drivers are "
+                    "zero",
+                }
+            )
+        if not unknown.any():
+            return
+        # base-year intensity of the first pathway scenario present (same in all by construction)
+        scenario = self.p.scenarios()[0]
+        _, eb = self.intensity(scenario, float(self.s.base_year))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            inferred = np.where(unknown & (eb > 0), s2 / ((1.0 - s0) * eb), 0.0)
+        self.energy = np.where(unknown, np.nan_to_num(inferred), self.energy)
+        self.notes.append(
+            {
+                "name": "transition.energy_from_scope2",
+                "value": "scope2_tco2e / ((1 - renewable_share) x grid intensity in the base year)",
+                "count": int(unknown.sum()),
+                "source": "asset gives emissions but not energy",
+            }
+        )
+
+    # -- drivers -----------------------------------------------------------------------------
+    def evaluate(self, scenario: str, year: float) -> dict[str, dict[str, np.ndarray]]:
+        """Every driver's metric, weight and channel amounts per asset (report currency/yr)."""
+        s, a, fx = self.s, self.a, self.fx
+        base = float(s.base_year)
+        energy = self.energy
+        s0 = a["s0"].to_numpy(dtype=float)
+        s1 = a["s1"].to_numpy(dtype=float)
+        value = a["value"].to_numpy(dtype=float)
+        revenue = a["revenue"].to_numpy(dtype=float)
+        pue = a["pue"].to_numpy(dtype=float)
+        it_mw = a["it_mw"].to_numpy(dtype=float)
+        bu = a["business_unit"].to_numpy(dtype=object)
+        usd = fx["usd"]
+
+        # clean-power path per business unit
+        clean = s0.copy()
+        for unit, targets in s.clean_power_targets.items():
+            mask = bu == unit
+            if mask.any():
+                clean[mask] = m.clean_share_path(s0[mask], targets, s.base_year, year)
+
+        ef_y, ef_b = self.intensity(scenario, year)
+        s2_given = a["s2_given"].to_numpy(dtype=float)
+        s2_base = np.where(np.isnan(s2_given), energy * (1.0 - s0) * ef_b, s2_given)
+        s2_market = m.market_scope2(s2_base, s0, clean, ef_b, ef_y)
+        s2_location = energy * ef_y
+        s2 = s2_market if s.scope2_basis == "market" else s2_location
+
+        out: dict[str, dict[str, np.ndarray]] = {}
+        # policy and legal
+        price = self.value(scenario, CARBON_PRICE, year) * usd
+        cov1 = s.value_for("scope1_coverage", scenario)
+        pt2 = s.value_for("scope2_pass_through", scenario)
+        cost = m.carbon_cost(s1, price, cov1) + m.carbon_cost(s2, price, pt2)
+        out["carbon_price"] = _v(s1 * cov1 + s2 * pt2, None, opex_up=cost)
+        compliance = s.value_for("compliance_cost_per_asset", scenario) * fx["settings"]
+        out["compliance_cost"] = _v(np.ones_like(s0), None, opex_up=np.full_like(s0, compliance))
+
+        # technology
+        limit = self.value(scenario, PUE_LIMIT, year)
+        gap, capex, unable = m.pue_retrofit(
+            pue,
+            limit,
+            it_mw,
+            s.retrofit_cost_per_mw_per_0_1_pue * fx["settings"],
+            s.max_pue_reduction,
+        )
+        out["pue_retrofit"] = _v(gap, it_mw, capex_up=capex * self.crf)
+        at_risk = value * unable
+        out["stranded_asset_impairment"] = _v(
+            at_risk, None, asset_value_down=at_risk * s.impairment_share * self.crf
+        )
+
+        # market
+        p_y = self.value(scenario, ELECTRICITY_PRICE, year) * usd
+        p_b = self.value(scenario, ELECTRICITY_PRICE, base) * usd
+        with np.errstate(divide="ignore", invalid="ignore"):
+            change = np.where(p_b > 0, (p_y / p_b - 1.0) * 100.0, 0.0)
+        out["electricity_price"] = _v(change, energy, opex_up=energy * (p_y - p_b))
+        prem_y = self.value(scenario, GREEN_POWER_PREMIUM, year) * usd
+        prem_b = self.value(scenario, GREEN_POWER_PREMIUM, base) * usd
+        phi = s.ppa_share_of_clean
+        premium = energy * (1.0 - phi) * (clean * prem_y - s0 * prem_b)
+        out["green_power_premium"] = _v(energy * clean, None, opex_up=premium)
+        band = s.value_for("volatility_band", scenario)
+        at_stake = energy * (p_y + (1.0 - phi) * clean * prem_y)
+        out["energy_price_volatility"] = _v(
+            np.full_like(s0, band * 100.0), energy, opex_up=band * at_stake
+        )
+
+        # reputation
+        bench = self.benchmark(scenario)
+        bench_ef, _ = self.intensity(bench, year)
+        emissions = s1 + s2_market
+        excess = np.maximum(emissions - energy * bench_ef, 0.0)
+        # misalignment: excess as a share of the unabated footprint (Scope 1 + grid-average
+        # Scope 2 in the base year), so that a small residual does not count as fully misaligned
+        unabated = s1 + energy * ef_b
+        with np.errstate(divide="ignore", invalid="ignore"):
+            misaligned = np.clip(np.where(unabated > 0, excess / unabated, 0.0), 0.0, 1.0)
+        out["emissions_gap"] = _v(
+            excess,
+            None,
+            financing_cost_up=value
+            * s.debt_share_of_value
+            * s.value_for("financing_premium", scenario)
+            * misaligned,
+            revenue_down=revenue * s.value_for("customer_loss_share", scenario) * misaligned,
+        )
+
+        # resource efficiency
+        fixable = np.minimum(gap, s.max_pue_reduction)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            it_energy = np.where(pue > 0, energy / pue, 0.0)
+        saved_dc = np.nan_to_num(it_energy * fixable)
+        out["pue_improvement"] = _v(saved_dc, None, opex_down=saved_dc * p_y)
+        gain = m.cumulative_efficiency_gain(
+            s.value_for("efficiency_gain_per_year", scenario), year - base, s.max_efficiency_gain
+        )
+        saved_site = energy * gain
+        out["site_efficiency"] = _v(saved_site, None, opex_down=saved_site * p_y)
+
+        # energy source
+        discount = s.value_for("ppa_discount_to_grid", scenario)
+        ppa = energy * phi * discount * (clean * p_y - s0 * p_b)
+        out["ppa_and_onsite_solar"] = _v(energy * phi * clean, None, opex_down=ppa)
+
+        # products and services
+        d_y = self.value(scenario, DATA_CENTRE_DEMAND, year)
+        d_b = self.value(scenario, DATA_CENTRE_DEMAND, base)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            growth = np.where(d_b > 0, d_y / d_b - 1.0, 0.0)
+        extra = revenue * growth * s.value_for("low_carbon_revenue_share", scenario)
+        out["low_carbon_cloud_demand"] = _v(extra, None, revenue_up=extra * s.opportunity_margin)
+
+        # markets
+        extra_m = (
+            revenue * s.value_for("new_market_growth_per_year", scenario) * max(year - base, 0.0)
+        )
+        out["new_markets"] = _v(extra_m, None, revenue_up=extra_m * s.opportunity_margin)
+        return out
+
+    def pathway_notes(self) -> list[dict[str, object]]:
+        """Assumption records about the pathway: interpolation, fallbacks, supplements."""
+        notes: list[dict[str, object]] = [
+            {
+                "name": "transition.pathway_interpolation",
+                "value": "linear between the pathway's points, clamped at its first and last year",
+                "source": "contracts.md, Calculation conventions",
+            },
+            {
+                "name": "transition.pathway_prices",
+                "value": "US$ prices of the pathway (base-year dollars as published) used as "
+                "nominal",
+                "source": "climrisk convention",
+            },
+        ]
+        notes.extend(
+            {
+                "name": "transition.region_world_fallback",
+                "value": f"{scenario} / {variable}: World values for {', '.join(sorted(regions))}",
+                "source": f"{self.where}: region not in the pathway table",
+            }
+            for (scenario, variable), regions in sorted(self.fallbacks.items())
+        )
+        notes.extend(
+            {
+                "name": "transition.pathway_supplemented",
+                "value": f"{scenario} / {variable}",
+                "source": f"default pathway table ({DEFAULT_PATHWAY_FILE.name}): not in "
+                "{self.where}",
+            }
+            for scenario, variable in self.p.supplemented
+        )
+        if self.s.reputation_benchmark not in self.p.scenarios():
+            notes.append(
+                {
+                    "name": "transition.reputation_benchmark_missing",
+                    "value": self.s.reputation_benchmark,
+                    "source": "benchmark pathway not in the table: each scenario is its own "
+                    "benchmark",
+                }
+            )
+        if self._country_int:
+            notes.append(
+                {
+                    "name": "transition.country_grid_intensity",
+                    "value": "regional grid-intensity path scaled to the country's latest Ember "
+                    "value "
+                    "in the base year",
+                    "source": "Ember yearly electricity data via co2.js, CC BY-SA 4.0",
+                }
+            )
+        return notes
+
+
+def _v(
+    metric: np.ndarray, weight: np.ndarray | None, **channels: np.ndarray
+) -> dict[str, np.ndarray]:
+    out = {"metric": np.nan_to_num(np.asarray(metric, float))}
+    if weight is not None:
+        out["weight"] = np.nan_to_num(np.asarray(weight, float))
+    for name, amount in channels.items():
+        out[name] = np.nan_to_num(np.asarray(amount, float))
+    return out
