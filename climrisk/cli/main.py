@@ -12,6 +12,7 @@ import traceback
 import click
 
 from climrisk import __version__
+from climrisk.cli.assess import assess_command
 from climrisk.cli.hazards import hazards_group
 from climrisk.cli.validate import validate_command
 from climrisk.errors import ClimriskError, InputError
@@ -32,6 +33,7 @@ def cli() -> None:
 
 
 cli.add_command(validate_command)
+cli.add_command(assess_command)
 cli.add_command(hazards_group)
 
 

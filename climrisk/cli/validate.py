@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -36,7 +37,7 @@ def _money(amount: float, currency: str | None) -> str:
 
 def print_portfolio_summary(summary: dict, name: str, console: Console | None = None) -> None:
     """Print the validation summary: counts by type and country, value, defaults applied."""
-    console = console or Console(highlight=False, soft_wrap=True)
+    console = console or Console(highlight=False, width=None if sys.stdout.isatty() else 160)
     currency = summary["currency"]
     console.print(
         f"[bold]{name}[/bold]: {summary['assets']} assets valid "

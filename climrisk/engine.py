@@ -1,0 +1,301 @@
+"""``assess()``: orchestrates the stages of an assessment; no file output, no maths of its own.
+
+Data flow (docs/concepts.md): portfolio -> hazard catalogue -> sampling (per chunk of assets)
+-> horizons -> vulnerability -> expected annual damage and cost channels -> scores -> physical
+matrix; portfolio -> pathways -> transition metrics -> transition matrix; manifest.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from climrisk.config import RunConfig
+from climrisk.hazard import HazardCatalog, open_catalog, sample_assets
+from climrisk.io.manifest import Manifest, file_sha256
+from climrisk.io.parquet_sink import ParquetSink, concat_frames
+from climrisk.portfolio import Portfolio
+from climrisk.risk.matrix import (
+    PHYSICAL_MATRIX_COLUMNS,
+    aggregate_physical,
+    combine,
+    finalise_physical,
+)
+from climrisk.risk.physical import (
+    HAZARD_CATEGORY,
+    RESULT_COLUMNS,
+    LayerInput,
+    assess_hazard,
+)
+from climrisk.risk.scoring import ScoringTable
+from climrisk.vulnerability import (
+    DamageCurve,
+    Prices,
+    curves_from_config,
+    models_for_layer,
+)
+
+__all__ = ["ALL_HAZARDS", "CHUNK_ASSETS", "KEEP_RESULTS_UP_TO", "Assessment", "assess"]
+
+ALL_HAZARDS: tuple[str, ...] = tuple(HAZARD_CATEGORY)
+CHUNK_ASSETS = 20_000
+KEEP_RESULTS_UP_TO = 100_000
+
+
+@dataclass
+class Assessment:
+    """The result of one run; renderers consume this and nothing else."""
+
+    portfolio: Portfolio
+    asset_results: pd.DataFrame | None
+    physical_matrix: pd.DataFrame
+    transition_matrix: pd.DataFrame | None
+    transition_assets: pd.DataFrame | None
+    manifest: Manifest
+    scoring: ScoringTable
+    config: RunConfig
+    missing_hazards: tuple[str, ...] = ()
+    summary: dict[str, object] = field(default_factory=dict)
+
+
+class _Timer:
+    def __init__(self, timings: dict[str, float], report: Callable[[str], None] | None) -> None:
+        self.timings = timings
+        self.report = report
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        if self.report:
+            self.report(name)
+        start = time.perf_counter()
+        yield
+        self.timings[name] = round(self.timings.get(name, 0.0) + time.perf_counter() - start, 4)
+
+
+def assess(
+    portfolio: Portfolio,
+    config: RunConfig | None = None,
+    *,
+    catalog: HazardCatalog | None = None,
+    progress: Callable[[str], None] | None = None,
+    sink: ParquetSink | None = None,
+    keep_results: bool | None = None,
+    chunk_assets: int = CHUNK_ASSETS,
+) -> Assessment:
+    """Run the physical and transition assessment of a portfolio.
+
+    Parameters
+    ----------
+    portfolio
+        A validated portfolio (:func:`climrisk.read_portfolio`).
+    config
+        Run configuration (defaults when ``None``).
+    catalog
+        Hazard catalogue; opened from ``config.hazards`` (or the embedded pack) when ``None``.
+    progress
+        Called with the name of each stage as it starts.
+    sink
+        Receives the ``asset_results`` rows chunk by chunk (e.g. a Parquet file written in row
+        groups), so memory stays bounded by the chunk, not the portfolio.
+    keep_results
+        Keep every row in memory as ``Assessment.asset_results`` (default: portfolios up to
+        100,000 assets).
+    chunk_assets
+        Assets per chunk.
+    """
+    config = config or RunConfig()
+    manifest = Manifest()
+    timer = _Timer(manifest.timings_s, progress)
+    scoring = ScoringTable.from_mapping(config.scoring, str(config.source or "configuration"))
+    where = str(config.source or "configuration")
+    user_curves = curves_from_config(list(config.vulnerability_curves), where)
+
+    with timer.stage("open hazard catalogue"):
+        catalog = catalog if catalog is not None else open_catalog(config.hazards)
+        catalog.require(config.scenarios)
+    present = [h for h in ALL_HAZARDS if h in catalog.hazards()]
+    missing = tuple(h for h in ALL_HAZARDS if h not in present)
+
+    with timer.stage("transition pathways"):
+        transition = _transition(portfolio, config)
+
+    prices = _prices(portfolio, config)
+    keep = keep_results if keep_results is not None else len(portfolio) <= KEEP_RESULTS_UP_TO
+    kept: list[pd.DataFrame] = []
+    partials: list[pd.DataFrame] = []
+    assets = portfolio.assets
+    for start in range(0, len(assets), chunk_assets):
+        chunk = assets.iloc[start : start + chunk_assets]
+        rows: list[pd.DataFrame] = []
+        with timer.stage("sample hazards"):
+            sample = sample_assets(
+                chunk,
+                catalog,
+                scenarios=config.scenarios,
+                hazards=present,
+                method=config.sampling.method,
+                footprint_reducer={
+                    "acute_return_period": config.sampling.footprint_acute,
+                    "chronic_index": config.sampling.footprint_chronic,
+                },
+                fallback_radius_cells=config.sampling.fallback_radius_cells,
+            )
+        with timer.stage("vulnerability, damage and scores"):
+            for hazard in present:
+                layers = [
+                    LayerInput(
+                        indicator=layer.indicator,
+                        units=layer.units,
+                        kind=layer.kind,
+                        values=sample[layer.name],
+                        flags=sample.flags(layer.name),
+                        models=_models(layer.hazard, layer.indicator, user_curves),
+                    )
+                    for layer in catalog.layers_for(hazard)
+                ]
+                rows.append(assess_hazard(hazard, layers, chunk, config.horizons, scoring, prices))
+        with timer.stage("aggregate and write rows"):
+            chunk_rows = _asset_major(rows, len(chunk))
+            partials.append(aggregate_physical(chunk_rows, scoring.materiality))
+            if sink is not None:
+                sink.write(chunk_rows)
+            if keep:
+                kept.append(chunk_rows)
+
+    with timer.stage("physical matrix"):
+        asset_results: pd.DataFrame | None = None
+        if keep:
+            asset_results = (
+                concat_frames(kept) if kept else pd.DataFrame(columns=list(RESULT_COLUMNS))
+            )
+        physical_matrix = (
+            finalise_physical(combine(partials), scoring.materiality)
+            if partials
+            else pd.DataFrame(columns=list(PHYSICAL_MATRIX_COLUMNS))
+        )
+
+    _fill_manifest(manifest, portfolio, config, catalog, scoring, missing, transition)
+    return Assessment(
+        portfolio=portfolio,
+        asset_results=asset_results,
+        physical_matrix=physical_matrix,
+        transition_matrix=transition.matrix if transition is not None else None,
+        transition_assets=transition.asset_rows if transition is not None else None,
+        manifest=manifest,
+        scoring=scoring,
+        config=config,
+        missing_hazards=missing,
+        summary=_summary(physical_matrix, transition, len(portfolio)),
+    )
+
+
+def _models(
+    hazard: str, indicator: str, user_curves: dict[tuple[str, str], DamageCurve]
+) -> dict[str, object]:
+    """Built-in models of a layer by asset type, with user curves in place of damage curves."""
+    return dict(models_for_layer(hazard, indicator, user_curves))
+
+
+def _prices(portfolio: Portfolio, config: RunConfig) -> Prices:
+    """Default unit prices expressed in the portfolio currency (``[fx]``: USD per unit)."""
+    currency = portfolio.currency
+    if currency in (None, "USD"):
+        return Prices()
+    usd_per_unit = config.fx.get(currency)
+    if usd_per_unit is None:
+        from climrisk.transition import default_usd_per_unit
+
+        usd_per_unit = default_usd_per_unit(currency)
+    return Prices().in_currency(currency, 1.0 / usd_per_unit)
+
+
+def _transition(portfolio: Portfolio, config: RunConfig):
+    from climrisk.transition import TransitionSettings, assess_transition, read_pathways
+
+    where = str(config.source or "configuration")
+    pathway = read_pathways(config.pathways)
+    transition = dict(config.transition)
+    if config.fx:  # one FX table for the run: [fx] adds to [transition.fx_to_usd]
+        transition["fx_to_usd"] = {**config.fx, **dict(transition.get("fx_to_usd", {}))}
+    settings = TransitionSettings.from_mapping(transition, where)
+    return assess_transition(
+        portfolio,
+        pathway,
+        settings,
+        scenarios=tuple(config.pathway_scenarios),
+        horizons=dict(config.horizons),
+        currency=portfolio.currency,
+    )
+
+
+def _fill_manifest(
+    manifest: Manifest,
+    portfolio: Portfolio,
+    config: RunConfig,
+    catalog: HazardCatalog,
+    scoring: ScoringTable,
+    missing: tuple[str, ...],
+    transition: object,
+) -> None:
+    manifest.add_input("portfolio", portfolio.source)
+    if config.source is not None:
+        manifest.add_input("configuration", config.source)
+    if config.pathways is not None:
+        manifest.add_input("pathways", config.pathways)
+    for layer in catalog.values():
+        manifest.hazard_layers.append(
+            {
+                "hazard": layer.hazard,
+                "indicator": layer.indicator,
+                "units": layer.units,
+                "file": Path(layer.path).name,
+                "sha256": file_sha256(Path(layer.path)),
+                "source": layer.source,
+                "license": layer.license,
+                "references": layer.references,
+                "illustrative": layer.illustrative,
+            }
+        )
+    manifest.configuration = config.as_dict()
+    manifest.assumptions = [a.as_dict() for a in portfolio.assumptions]
+    if transition is not None:
+        manifest.assumptions.extend(getattr(transition, "assumptions", []))
+        manifest.pathways = {"sources": getattr(transition, "sources", [])}
+    manifest.scoring = scoring.as_records()
+    manifest.missing = [
+        {"hazard": hazard, "reason": "no layer in the hazard folder"} for hazard in missing
+    ]
+    manifest.warnings.extend(str(issue) for issue in catalog.problems)
+
+
+def _asset_major(rows: list[pd.DataFrame], n_assets: int) -> pd.DataFrame:
+    """Concatenate per-hazard rows of a chunk and order them asset, hazard, scenario, horizon."""
+    if not rows:
+        return pd.DataFrame(columns=list(RESULT_COLUMNS))
+    frame = concat_frames(rows)
+    per_asset = len(rows[0]) // max(n_assets, 1)
+    order = np.arange(len(frame)).reshape(len(rows), n_assets, per_asset).transpose(1, 0, 2)
+    return frame.take(order.reshape(-1)).reset_index(drop=True)
+
+
+def _summary(physical_matrix: pd.DataFrame, transition: object, n_assets: int) -> dict[str, object]:
+    """Headline numbers per scenario and horizon, for the console and the report."""
+    if physical_matrix.empty:
+        return {"assets": n_assets}
+    money = physical_matrix.groupby(["scenario", "horizon", "year"], sort=False)[
+        ["asset_value_down", "revenue_down", "opex_up"]
+    ].sum()
+    money.columns = ["ead", "bi_loss", "opex_delta"]
+    rows = money.reset_index().sort_values(["scenario", "year"]).to_dict("records")
+    return {
+        "physical": rows,
+        "material_cells": int(physical_matrix["material"].sum()),
+        "assets": n_assets,
+        "transition_rows": len(getattr(transition, "matrix", [])),
+    }

@@ -1,0 +1,1 @@
+"""Renderers of an assessment: result tables (CSV, Parquet), the PDF report, locales."""

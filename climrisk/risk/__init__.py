@@ -1,0 +1,1 @@
+"""Risk scores, materiality and the physical / transition risk matrices."""

@@ -1,0 +1,140 @@
+"""The physical risk matrix: Table 1 of an IFRS S2 / TCFD disclosure, built from asset results.
+
+One row per category x hazard x asset type x scenario x horizon, with exposure counts and value,
+the value share at score >= 3, the value-weighted score, ``material`` and the annual financial
+channels the models produce (``opex_up``, ``capex_up``, ``revenue_down``, ``asset_value_down``,
+in the portfolio currency; 0 where no model produces the channel).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from climrisk.risk.physical import HAZARD_CATEGORY
+from climrisk.risk.scoring import Materiality
+
+__all__ = [
+    "PHYSICAL_MATRIX_COLUMNS",
+    "aggregate_physical",
+    "build_physical_matrix",
+    "combine",
+    "finalise_physical",
+]
+
+PHYSICAL_MATRIX_COLUMNS: tuple[str, ...] = (
+    "category",
+    "hazard",
+    "asset_type",
+    "scenario",
+    "horizon",
+    "year",
+    "asset_count",
+    "assets_with_data",
+    "assets_score_ge3",
+    "value",
+    "value_share_score_ge3",
+    "value_weighted_score",
+    "max_score",
+    "material",
+    "opex_up",
+    "capex_up",
+    "revenue_down",
+    "asset_value_down",
+    "loss_100yr",
+)
+
+_KEYS = ["hazard", "asset_type", "scenario", "horizon", "year"]
+
+
+_SUMS = (
+    "asset_count", "assets_with_data", "assets_score_ge3", "value", "value_scored", "value_high",
+    "value_x_score", "score_sum", "opex_up", "capex_up", "revenue_down", "asset_value_down",
+    "loss_100yr",
+)
+
+
+def aggregate_physical(asset_results: pd.DataFrame, materiality: Materiality) -> pd.DataFrame:
+    """Additive partial aggregates of one chunk of asset results (combine with :func:`combine`).
+
+    Parameters
+    ----------
+    asset_results
+        Rows of ``asset_results`` (any subset of assets).
+    materiality
+        Gives the score counted as high (``score_at_least``).
+    """
+    frame = asset_results
+    score = frame["score"].astype("float64")
+    value = frame["value"].astype("float64").fillna(0.0)
+    high = score >= materiality.score_at_least
+    work = pd.DataFrame({
+        **{key: frame[key] for key in _KEYS},
+        "asset_count": 1,
+        "assets_with_data": score.notna().astype("int64"),
+        "assets_score_ge3": high.astype("int64"),
+        "value": value,
+        "value_scored": value.where(score.notna(), 0.0),
+        "value_high": value.where(high, 0.0),
+        "value_x_score": (value * score).fillna(0.0),
+        "score_sum": score.fillna(0.0),
+        "max_score": score,
+        "opex_up": frame["opex_delta"].clip(lower=0).fillna(0.0),
+        "capex_up": frame["capex"].clip(lower=0).fillna(0.0),
+        "revenue_down": frame["bi_loss"].fillna(0.0),
+        "asset_value_down": frame["ead"].fillna(0.0),
+        "loss_100yr": frame["loss_100yr"].fillna(0.0),
+    })
+    grouped = work.groupby(_KEYS, sort=False, observed=True)
+    out = grouped[list(_SUMS)].sum()
+    out["max_score"] = grouped["max_score"].max()
+    return out.reset_index()
+
+
+def combine(partials: list[pd.DataFrame]) -> pd.DataFrame:
+    """Combine partial aggregates of several chunks into one."""
+    if len(partials) == 1:
+        return partials[0]
+    joined = pd.concat(partials, ignore_index=True)
+    grouped = joined.groupby(_KEYS, sort=False, observed=True)
+    out = grouped[list(_SUMS)].sum()
+    out["max_score"] = grouped["max_score"].max()
+    return out.reset_index()
+
+
+def finalise_physical(partial: pd.DataFrame, materiality: Materiality) -> pd.DataFrame:
+    """The physical matrix from (combined) partial aggregates."""
+    out = partial.copy()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share_by_value = out["value_high"] / out["value_scored"]
+        share_by_count = out["assets_score_ge3"] / out["assets_with_data"]
+        weighted = out["value_x_score"] / out["value_scored"]
+        mean_score = out["score_sum"] / out["assets_with_data"]
+    by_value = out["value_scored"] > 0
+    out["value_share_score_ge3"] = share_by_value.where(by_value, share_by_count).round(4)
+    out["value_weighted_score"] = weighted.where(by_value, mean_score).round(3)
+    out["material"] = (
+        (out["value_share_score_ge3"] >= materiality.value_share)
+        | (out["value_weighted_score"] >= materiality.weighted_score)
+    ).fillna(False).astype(bool)
+    out["category"] = out["hazard"].astype(str).map(HAZARD_CATEGORY)
+    out["max_score"] = out["max_score"].astype("Int8")
+    for key in _KEYS:
+        if isinstance(out[key].dtype, pd.CategoricalDtype):
+            out[key] = out[key].astype(str if key != "year" else "int64")
+    return out[list(PHYSICAL_MATRIX_COLUMNS)].sort_values(
+        ["category", "hazard", "asset_type", "scenario", "year"], ignore_index=True
+    )
+
+
+def build_physical_matrix(asset_results: pd.DataFrame, materiality: Materiality) -> pd.DataFrame:
+    """Aggregate ``asset_results`` into the physical risk matrix.
+
+    Parameters
+    ----------
+    asset_results
+        One row per asset x hazard x scenario x horizon (see ``RESULT_COLUMNS``).
+    materiality
+        The rule that sets ``material``.
+    """
+    return finalise_physical(aggregate_physical(asset_results, materiality), materiality)

@@ -1,0 +1,369 @@
+"""From sampled hazard values to per-asset money and scores, one hazard at a time.
+
+Whole-array throughout: every model is evaluated once per asset type on an array shaped
+``(asset, scenario, horizon, quantile[, return_period])``. The contract's conventions are
+applied here: expected annual damage by the trapezoid rule over exceedance probabilities,
+protection standards for floods, flood depth above the critical floor, money channels kept
+separate (``ead``, ``bi_loss``, ``opex_delta``, ``capex``). ``ead``, ``bi_loss`` and ``capex`` are
+levels at the horizon's climate; ``opex_delta`` is the change in annual operating cost from the
+baseline (1985-2014) climate, so a warming that lowers heating costs gives a negative value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from climrisk.hazard.time import at_horizons
+from climrisk.risk.scoring import SCORE_LABELS, ScoringTable, classify
+from climrisk.vulnerability import Prices, expected_annual_damage, loss_at_return_period
+
+__all__ = [
+    "FLOOD_HAZARDS",
+    "HAZARD_CATEGORY",
+    "PRIMARY_INDICATOR",
+    "REPORT_RETURN_PERIOD",
+    "RESULT_COLUMNS",
+    "LayerInput",
+    "assess_hazard",
+]
+
+# Acute and chronic as in the seed report's scenario set-up (IFRS S2 / TCFD usage).
+HAZARD_CATEGORY: dict[str, str] = {
+    "extreme_heat": "acute",
+    "extreme_cold": "acute",
+    "riverine_flood": "acute",
+    "pluvial_flood": "acute",
+    "coastal_flood": "acute",
+    "tropical_cyclone": "acute",
+    "landslide": "acute",
+    "wildfire": "acute",
+    "water_stress": "chronic",
+    "drought": "chronic",
+}
+# The indicator reported in `intensity` and scored when a hazard has several layers.
+PRIMARY_INDICATOR: dict[str, str] = {
+    "extreme_heat": "days_above_35c",
+    "extreme_cold": "days_below_minus_10c",
+}
+FLOOD_HAZARDS = frozenset({"riverine_flood", "pluvial_flood", "coastal_flood"})
+REPORT_RETURN_PERIOD = 100.0
+_CHANNELS = ("damage_ratio", "downtime_days", "opex_delta", "capex")
+_SPREAD = ("intensity", "damage_ratio", "ead", "bi_loss", "opex_delta")
+
+RESULT_COLUMNS: tuple[str, ...] = (
+    "asset_id",
+    "asset_type",
+    "hazard",
+    "scenario",
+    "horizon",
+    "year",
+    "indicator",
+    "units",
+    "intensity",
+    "baseline_intensity",
+    "damage_ratio",
+    "ead",
+    "bi_loss",
+    "opex_delta",
+    "score",
+    "score_label",
+    *(f"{name}_{side}" for name in _SPREAD for side in ("low", "high")),
+    "loss_100yr",
+    "capex",
+    "downtime_days",
+    "hazard_score",
+    "financial_score",
+    "status",
+    "business_unit",
+    "country",
+    "value",
+)
+
+_STATUS = {0: "ok", 1: "filled_from_neighbour", 2: "no_data"}
+
+
+@dataclass(frozen=True)
+class LayerInput:
+    """One sampled layer: values with dims (asset, scenario, epoch, [rp], [quantile])."""
+
+    indicator: str
+    units: str
+    kind: str
+    values: xr.DataArray
+    flags: np.ndarray
+    models: Mapping[str, object]
+
+
+def _with_quantile(values: xr.DataArray) -> xr.DataArray:
+    if "quantile" not in values.dims:
+        values = values.expand_dims(quantile=[0.5], axis=-1)
+    order = ["asset", "scenario", "epoch", "quantile"]
+    if "return_period" in values.dims:
+        order.append("return_period")
+    return values.transpose(*order)
+
+
+def _at_return_period(values: np.ndarray, return_periods: np.ndarray, target: float) -> np.ndarray:
+    """Value at a return period by linear interpolation in log(return period) on the last axis."""
+    logs = np.log(return_periods)
+    position = np.interp(np.log(target), logs, np.arange(len(logs)))
+    low = int(np.floor(position))
+    high = min(low + 1, len(logs) - 1)
+    weight = position - low
+    return values[..., low] * (1 - weight) + values[..., high] * weight
+
+
+def _evaluate(
+    model: object, intensity: np.ndarray, assets: pd.DataFrame, prices: Prices
+) -> dict[str, np.ndarray]:
+    """Run one vulnerability model and return its channels as float arrays."""
+    produced = model.evaluate(intensity, assets, prices)  # type: ignore[attr-defined]
+    return {name: np.asarray(produced[name], dtype=float) for name in produced}
+
+
+def _layer_money(
+    hazard: str,
+    layer: LayerInput,
+    intensity: np.ndarray,
+    assets: pd.DataFrame,
+    return_periods: np.ndarray | None,
+    prices: Prices,
+    baseline: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """Money channels for one layer, shaped (asset, scenario, horizon, quantile).
+
+    ``baseline`` is the layer at the baseline epoch with a horizon axis of length 1; the
+    ``opex_delta`` channel is the change in annual operating cost from the baseline climate.
+    """
+    shape = intensity.shape[:4]
+    result = {
+        name: np.full(shape, np.nan)
+        for name in (
+            "damage_ratio",
+            "ead",
+            "bi_loss",
+            "opex_delta",
+            "capex",
+            "loss_100yr",
+            "downtime_days",
+        )
+    }
+    has_model = np.zeros(shape[0], dtype=bool)
+    value = assets["value"].to_numpy(dtype=float)
+    revenue = assets["annual_revenue"].to_numpy(dtype=float)
+    protection = assets["flood_protection_rp"].to_numpy(dtype=float)
+    types = assets["asset_type"].to_numpy(dtype=object)
+    for asset_type in pd.unique(types):
+        model = layer.models.get(asset_type)
+        if model is None:
+            continue
+        index = np.flatnonzero(types == asset_type)
+        has_model[index] = True
+        out = _evaluate(model, intensity[index], assets.iloc[index], prices)
+        expand = (slice(None), *([None] * (len(shape) - 1)))
+        if return_periods is not None:
+            floor = protection[index] if hazard in FLOOD_HAZARDS else None
+            damage = out.get("damage_ratio")
+            if damage is not None:
+                ratio = expected_annual_damage(return_periods, damage, protection_rp=floor)
+                result["damage_ratio"][index] = ratio
+                result["ead"][index] = ratio * value[index][expand]
+                at_100 = loss_at_return_period(
+                    return_periods, damage, REPORT_RETURN_PERIOD, protection_rp=floor
+                )
+                result["loss_100yr"][index] = at_100 * value[index][expand]
+            downtime = out.get("downtime_days")
+            if downtime is not None:
+                days = expected_annual_damage(return_periods, downtime, protection_rp=floor)
+                result["downtime_days"][index] = days
+                result["bi_loss"][index] = days / 365.0 * revenue[index][expand]
+        else:
+            if "damage_ratio" in out:
+                result["damage_ratio"][index] = out["damage_ratio"]
+                result["ead"][index] = out["damage_ratio"] * value[index][expand]
+            if "downtime_days" in out:
+                result["downtime_days"][index] = out["downtime_days"]
+                result["bi_loss"][index] = out["downtime_days"] / 365.0 * revenue[index][expand]
+        if "opex_delta" in out:
+            at_baseline = _evaluate(model, baseline[index], assets.iloc[index], prices)
+            result["opex_delta"][index] = out["opex_delta"] - at_baseline["opex_delta"]
+        if "capex" in out:
+            result["capex"][index] = out["capex"]
+    result["has_model"] = has_model
+    return result
+
+
+def assess_hazard(
+    hazard: str,
+    layers: list[LayerInput],
+    assets: pd.DataFrame,
+    horizons: Mapping[str, int],
+    scoring: ScoringTable,
+    prices: Prices | None = None,
+) -> pd.DataFrame:
+    """Rows of ``asset_results`` for one hazard: asset x scenario x horizon.
+
+    Parameters
+    ----------
+    hazard
+        Hazard id.
+    layers
+        The sampled layers of this hazard (one per indicator).
+    assets
+        The portfolio's assets, in the same order as the sampled ``asset`` dimension.
+    horizons
+        Horizon name -> year.
+    scoring
+        Thresholds used for the scores.
+    prices
+        Unit prices in the portfolio currency (defaults: :class:`Prices` in USD).
+    """
+    prices = prices or Prices()
+    primary_name = PRIMARY_INDICATOR.get(hazard, layers[0].indicator)
+    primary = next((layer for layer in layers if layer.indicator == primary_name), layers[0])
+    totals: dict[str, np.ndarray] = {}
+    any_model = np.zeros(len(assets), dtype=bool)
+    reported: dict[str, np.ndarray] = {}
+    for layer in layers:
+        values = _with_quantile(layer.values)
+        at_years = at_horizons(values, horizons)
+        order = ["asset", "scenario", "horizon", "quantile"]
+        return_periods = None
+        if "return_period" in values.dims:
+            order.append("return_period")
+            return_periods = values["return_period"].values.astype(float)
+        intensity = at_years.transpose(*order).to_numpy().astype(float)
+        baseline = values.sel(epoch="baseline").transpose(*[d for d in order if d != "horizon"])
+        baseline_values = baseline.to_numpy().astype(float)
+        money = _layer_money(
+            hazard,
+            layer,
+            intensity,
+            assets,
+            return_periods,
+            prices,
+            np.expand_dims(baseline_values, axis=2),
+        )
+        any_model |= money.pop("has_model")
+        for name, array in money.items():
+            if name not in totals:
+                totals[name] = array
+            else:
+                totals[name] = np.where(
+                    np.isnan(totals[name]), array, totals[name] + np.nan_to_num(array)
+                )
+        if layer is primary:
+            if return_periods is not None:
+                intensity = _at_return_period(intensity, return_periods, REPORT_RETURN_PERIOD)
+                baseline_values = _at_return_period(
+                    baseline_values, return_periods, REPORT_RETURN_PERIOD
+                )
+            reported = {
+                "intensity": intensity,
+                "baseline": baseline_values,
+                "quantiles": values["quantile"].values.astype(float),
+                "scenarios": values["scenario"].to_numpy().astype(str),
+                "horizons": at_years["horizon"].to_numpy().astype(str),
+                "years": at_years["year"].to_numpy().astype(int),
+            }
+    return _rows(hazard, primary, reported, totals, any_model, assets, scoring)
+
+
+def _rows(
+    hazard: str,
+    primary: LayerInput,
+    reported: dict[str, np.ndarray],
+    totals: dict[str, np.ndarray],
+    has_model: np.ndarray,
+    assets: pd.DataFrame,
+    scoring: ScoringTable,
+) -> pd.DataFrame:
+    quantiles = reported["quantiles"]
+    central = int(np.argmin(np.abs(quantiles - 0.5)))
+    low, high = int(np.argmin(quantiles)), int(np.argmax(quantiles))
+    spread = len(quantiles) > 1
+    scenarios, horizons, years = reported["scenarios"], reported["horizons"], reported["years"]
+    n_assets, n_scen, n_hor = len(assets), len(scenarios), len(horizons)
+
+    def flat(array: np.ndarray) -> np.ndarray:  # (asset, scenario, horizon) -> rows
+        return array.reshape(n_assets * n_scen * n_hor)
+
+    def pick(array: np.ndarray, q: int) -> np.ndarray:
+        return flat(array[..., q])
+
+    repeat_asset = np.repeat(np.arange(n_assets), n_scen * n_hor)
+    n_rows = len(repeat_asset)
+    baseline = reported["baseline"][..., central]  # (asset, scenario)
+    indicator = primary.indicator + (
+        f" ({REPORT_RETURN_PERIOD:g}-year return period)" if primary.kind.startswith("acute") else ""
+    )
+
+    def constant(text: str) -> pd.Categorical:
+        return pd.Categorical.from_codes(np.zeros(n_rows, dtype=np.int8), [text])
+
+    def per_asset(column: str) -> pd.Categorical:
+        codes, uniques = pd.factorize(assets[column].astype(object), use_na_sentinel=True)
+        return pd.Categorical.from_codes(codes[repeat_asset], uniques.astype(str))
+
+    frame: dict[str, object] = {
+        "asset_id": pd.Categorical.from_codes(repeat_asset, assets.index.astype(str)),
+        "asset_type": per_asset("asset_type"),
+        "hazard": constant(hazard),
+        "scenario": pd.Categorical.from_codes(
+            np.tile(np.repeat(np.arange(n_scen), n_hor), n_assets), scenarios
+        ),
+        "horizon": pd.Categorical.from_codes(np.tile(np.arange(n_hor), n_assets * n_scen), horizons),
+        "year": np.tile(years, n_assets * n_scen),
+        "indicator": constant(indicator),
+        "units": constant(primary.units),
+        "intensity": pick(reported["intensity"], central),
+        "baseline_intensity": np.repeat(baseline.reshape(-1), n_hor),
+    }
+    for name in ("damage_ratio", "ead", "bi_loss", "opex_delta"):
+        frame[name] = pick(totals[name], central)
+    annual = np.nansum(np.stack([frame["ead"], frame["bi_loss"], frame["opex_delta"]]), axis=0)
+    all_missing = np.isnan(np.stack([frame["ead"], frame["bi_loss"], frame["opex_delta"]])).all(0)
+    value = assets["value"].to_numpy(dtype=float)[repeat_asset]
+    revenue = assets["annual_revenue"].to_numpy(dtype=float)[repeat_asset]
+    base = np.where(value > 0, value, np.where(revenue > 0, revenue, np.nan))
+    share = np.where(all_missing, np.nan, annual / base)
+    boundaries = scoring.hazard.get((hazard, primary.indicator))
+    hazard_score = (
+        classify(frame["intensity"], boundaries.values)
+        if boundaries
+        else np.full(len(share), np.nan)
+    )
+    financial_score = classify(share, scoring.financial)
+    score = np.fmax(hazard_score, financial_score)
+    flags = primary.flags[repeat_asset]
+    no_data = flags == 2
+    score[no_data] = np.nan
+    status_codes = flags.astype(np.int8)
+    status_codes = np.where(~has_model[repeat_asset] & ~no_data, 3, status_codes)
+    frame["score"] = pd.array(np.where(np.isnan(score), None, score), dtype="Int8")
+    label_codes = np.where(np.isnan(score), np.where(no_data, 6, 0), np.nan_to_num(score))
+    frame["score_label"] = pd.Categorical.from_codes(
+        label_codes.astype(np.int8), ["", *SCORE_LABELS.values(), "no data"]
+    )
+    for name in _SPREAD:
+        source = reported["intensity"] if name == "intensity" else totals[name]
+        frame[f"{name}_low"] = pick(source, low) if spread else np.nan
+        frame[f"{name}_high"] = pick(source, high) if spread else np.nan
+    for name in ("loss_100yr", "capex", "downtime_days"):
+        frame[name] = pick(totals[name], central)
+    frame["hazard_score"] = pd.array(
+        np.where(np.isnan(hazard_score), None, hazard_score), dtype="Int8"
+    )
+    frame["financial_score"] = pd.array(
+        np.where(np.isnan(financial_score), None, financial_score), dtype="Int8"
+    )
+    frame["status"] = pd.Categorical.from_codes(status_codes, [*_STATUS.values(), "no_model"])
+    frame["business_unit"] = per_asset("business_unit")
+    frame["country"] = per_asset("country")
+    frame["value"] = value
+    return pd.DataFrame(frame, columns=list(RESULT_COLUMNS))
