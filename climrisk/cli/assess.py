@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 
 import click
@@ -11,14 +10,9 @@ from rich.console import Console
 from rich.table import Table
 
 from climrisk.config import LANGUAGES, load_config
-from climrisk.errors import ClimriskError, InputError
+from climrisk.errors import InputError
 
-__all__ = ["assess_command", "default_output_dir"]
-
-
-def default_output_dir(portfolio: Path) -> Path:
-    """``reports/<portfolio-stem>/`` relative to the working folder (the contract's default)."""
-    return Path("reports") / portfolio.stem
+__all__ = ["assess_command"]
 
 
 def _names(value: str | None) -> tuple[str, ...] | None:
@@ -82,13 +76,8 @@ def assess_command(
     physical_matrix.csv, transition_matrix.csv, report.pdf and manifest.json. A run writes all
     its outputs or none.
     """
-    from climrisk.engine import assess
-    from climrisk.io.atomic import atomic_output_dir
-    from climrisk.io.parquet_sink import ParquetSink
-    from climrisk.portfolio import read_portfolio
-    from climrisk.report.tables import write_tables
+    from climrisk.run import run_assessment
 
-    started = time.perf_counter()
     config = load_config(config_path)
     if portfolio is None:
         if not config.portfolios:
@@ -105,13 +94,7 @@ def assess_command(
         pdf=False if no_pdf else None,
         csv=csv_flag,
     )
-    if config.pdf and not _pdf_available():
-        raise ClimriskError(
-            "the PDF report is not available yet; run with --no-pdf for the result tables"
-        )
     console = Console(stderr=True, highlight=False, width=None if sys.stderr.isatty() else 120)
-    read = read_portfolio(portfolio, allow_multiple_currencies=bool(config.fx))
-    target = config.out or default_output_dir(portfolio)
     seen: set[str] = set()
 
     def progress(stage: str) -> None:
@@ -119,28 +102,8 @@ def assess_command(
             seen.add(stage)
             console.print(f"[dim]{stage}...[/dim]")
 
-    with atomic_output_dir(target) as staging:
-        sink = ParquetSink(staging / "asset_results.parquet")
-        try:
-            result = assess(read, config, progress=progress, sink=sink)
-        finally:
-            sink.close()
-        written = write_tables(result, staging, csv=config.csv)
-        if config.pdf:
-            from climrisk.report.pdf import render_pdf
-
-            render_pdf(staging, lang=config.lang)
-            written.append("report.pdf")
-        result.manifest.outputs = [*written, "manifest.json"]
-        result.manifest.timings_s["total"] = round(time.perf_counter() - started, 3)
-        result.manifest.write(staging / "manifest.json")
+    result, target, written = run_assessment(portfolio, config, progress=progress)
     _print_summary(result, target, written)
-
-
-def _pdf_available() -> bool:
-    import importlib.util
-
-    return importlib.util.find_spec("climrisk.report.pdf") is not None
 
 
 def _print_summary(result, target: Path, written: list[str]) -> None:
@@ -176,4 +139,4 @@ def _print_summary(result, target: Path, written: list[str]) -> None:
     )
     if result.missing_hazards:
         console.print("not assessed (no hazard layer): " + ", ".join(result.missing_hazards))
-    console.print(f"wrote {', '.join(written)} and manifest.json to {target}/")
+    console.print(f"wrote {', '.join(written)} to {target}/")
