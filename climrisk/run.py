@@ -6,15 +6,24 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import geopandas as gpd
+import pandas as pd
+
 from climrisk.config import RunConfig
 from climrisk.engine import Assessment, assess
-from climrisk.errors import ClimriskError
+from climrisk.errors import ClimriskError, InputError
 from climrisk.io.atomic import atomic_output_dir
 from climrisk.io.parquet_sink import ParquetSink
-from climrisk.portfolio import read_portfolio
+from climrisk.portfolio import Portfolio, read_portfolio
 from climrisk.report.tables import write_tables
 
-__all__ = ["default_output_dir", "pdf_available", "run_assessment"]
+__all__ = [
+    "combined_portfolio",
+    "default_output_dir",
+    "pdf_available",
+    "run_assessment",
+    "run_many",
+]
 
 
 def default_output_dir(portfolio: Path) -> Path:
@@ -55,28 +64,109 @@ def run_assessment(
         The assessment, the output folder and the names of the files written.
     """
     started = time.perf_counter()
+    log: list[str] = []
+
+    def note(stage: str) -> None:
+        log.append(f"{time.perf_counter() - started:9.3f}s  {stage}")
+        if progress:
+            progress(stage)
+
     if config.pdf and not pdf_available():
         raise ClimriskError(
             "the PDF report is not available yet; run with --no-pdf for the result tables"
         )
     portfolio = Path(portfolio)
+    note("read portfolio")
     assets = read_portfolio(portfolio, allow_multiple_currencies=bool(config.fx))
-    target = Path(out or config.out or default_output_dir(portfolio))
+    return _assess_into(
+        assets, config, Path(out or config.out or default_output_dir(portfolio)), note, log, started
+    )
+
+
+def _assess_into(
+    assets: Portfolio,
+    config: RunConfig,
+    target: Path,
+    note: Callable[[str], None],
+    log: list[str],
+    started: float,
+) -> tuple[Assessment, Path, list[str]]:
+    """Assess a read portfolio and write every output into ``target`` atomically."""
     with atomic_output_dir(target) as staging:
         sink = ParquetSink(staging / "asset_results.parquet")
         try:
-            result = assess(assets, config, progress=progress, sink=sink)
+            result = assess(assets, config, progress=note, sink=sink)
         finally:
             sink.close()
         written = write_tables(result, staging, csv=config.csv)
         if config.pdf:
             from climrisk.report.pdf import render_pdf
 
-            if progress:
-                progress("report")
+            note("report")
             render_pdf(staging, lang=config.lang, manifest=result.manifest.as_dict())
             written.append("report.pdf")
-        result.manifest.outputs = [*written, "manifest.json"]
         result.manifest.timings_s["total"] = round(time.perf_counter() - started, 3)
+        log.append(f"{time.perf_counter() - started:9.3f}s  done")
+        log.extend(
+            f"stage {name}: {seconds:.3f}s" for name, seconds in result.manifest.timings_s.items()
+        )
+        (staging / "run.log").write_text("\n".join(log) + "\n", encoding="utf-8")
+        result.manifest.outputs = [*written, "run.log", "manifest.json"]
         result.manifest.write(staging / "manifest.json")
-    return result, target, [*written, "manifest.json"]
+    return result, target, [*written, "run.log", "manifest.json"]
+
+
+def combined_portfolio(portfolios: list[Portfolio]) -> Portfolio:
+    """One portfolio of several (asset ids prefixed ``<file-stem>/`` when they collide)."""
+    frames = []
+    ids = [p.assets.index for p in portfolios]
+    collide = len(set().union(*map(set, ids))) < sum(map(len, ids))
+    for portfolio in portfolios:
+        frame = portfolio.assets.copy()
+        if collide:
+            frame.index = f"{portfolio.source.stem}/" + frame.index.astype(str)
+        frames.append(frame)
+    assets = gpd.GeoDataFrame(pd.concat(frames), crs="EPSG:4326")
+    currencies = {p.currency for p in portfolios if p.currency}
+    return Portfolio(
+        assets=assets,
+        source=portfolios[0].source,
+        assumptions=tuple(a for p in portfolios for a in p.assumptions),
+        currency=next(iter(currencies)) if len(currencies) == 1 else portfolios[0].currency,
+    )
+
+
+def run_many(
+    config: RunConfig, *, out: Path, progress: Callable[[str], None] | None = None
+) -> list[tuple[Assessment, Path, list[str]]]:
+    """Run every portfolio of a run file: one folder each plus ``combined/``, all or nothing.
+
+    The combined folder holds the group-level matrices and report, computed over the union of
+    the portfolios (so group materiality is judged on the group's value, not summed flags).
+    """
+    started = time.perf_counter()
+    runs = []
+    read = [
+        read_portfolio(path, allow_multiple_currencies=bool(config.fx))
+        for path in config.portfolios
+    ]
+    stems = [p.source.stem for p in read]
+    if len(set(stems)) < len(stems):
+        raise InputError(
+            config.source or "configuration",
+            "two portfolios have the same file name; their output folders would clash",
+            column="portfolios",
+        )
+    with atomic_output_dir(Path(out)) as staging:
+        for portfolio in [*read, None]:
+            name = portfolio.source.stem if portfolio is not None else "combined"
+            log: list[str] = []
+
+            def note(stage: str, name: str = name, log: list[str] = log) -> None:
+                log.append(f"{time.perf_counter() - started:9.3f}s  {stage}")
+                if progress:
+                    progress(f"{name}: {stage}")
+
+            assets = portfolio if portfolio is not None else combined_portfolio(read)
+            runs.append(_assess_into(assets, config, staging / name, note, log, started))
+    return [(result, Path(out) / folder.name, files) for result, folder, files in runs]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -58,6 +59,8 @@ def _names(value: str | None) -> tuple[str, ...] | None:
     default=None,
     help="Always write asset_results.csv (default: up to 100,000 assets).",
 )
+@click.option("--quiet", "-q", is_flag=True, help="No progress or summary on screen.")
+@click.option("--verbose", "-v", is_flag=True, help="Print the time of every stage.")
 def assess_command(
     portfolio: Path | None,
     config_path: Path | None,
@@ -69,6 +72,8 @@ def assess_command(
     lang: str | None,
     no_pdf: bool,
     csv_flag: bool | None,
+    quiet: bool,
+    verbose: bool,
 ) -> None:
     """Assess physical and transition risk of PORTFOLIO; write tables, report and manifest.
 
@@ -76,15 +81,13 @@ def assess_command(
     physical_matrix.csv, transition_matrix.csv, report.pdf and manifest.json. A run writes all
     its outputs or none.
     """
-    from climrisk.run import run_assessment
+    from climrisk.run import run_assessment, run_many
 
     config = load_config(config_path)
-    if portfolio is None:
-        if not config.portfolios:
-            raise click.UsageError("give a PORTFOLIO file or a --config file listing portfolios")
-        portfolio = config.portfolios[0]
+    if portfolio is None and not config.portfolios:
+        raise click.UsageError("give a PORTFOLIO file or a --config file listing portfolios")
     config = config.with_overrides(
-        portfolios=(portfolio,),
+        portfolios=(portfolio,) if portfolio is not None else None,
         hazards=hazards,
         scenarios=_names(scenarios),
         pathways=pathways,
@@ -95,15 +98,27 @@ def assess_command(
         csv=csv_flag,
     )
     console = Console(stderr=True, highlight=False, width=None if sys.stderr.isatty() else 120)
-    seen: set[str] = set()
+    started = time.perf_counter()
+    last: list[str] = [""]
 
     def progress(stage: str) -> None:
-        if stage not in seen:
-            seen.add(stage)
-            console.print(f"[dim]{stage}...[/dim]")
+        if not quiet and stage != last[0]:
+            last[0] = stage
+            console.print(f"[dim]{time.perf_counter() - started:7.1f}s  {stage}[/dim]")
 
-    result, target, written = run_assessment(portfolio, config, progress=progress)
-    _print_summary(result, target, written)
+    if len(config.portfolios) > 1:
+        stem = config.source.stem if config.source else "run"
+        out_dir = config.out or Path("reports") / stem
+        runs = run_many(config, out=out_dir, progress=progress)
+    else:
+        runs = [run_assessment(config.portfolios[0], config, progress=progress)]
+    if quiet:
+        return
+    for result, target, written in runs:
+        _print_summary(result, target, written)
+        if verbose:
+            for name, seconds in result.manifest.timings_s.items():
+                console.print(f"  {name}: {seconds:.2f}s")
 
 
 def _print_summary(result, target: Path, written: list[str]) -> None:

@@ -15,6 +15,7 @@ from climrisk import __version__
 from climrisk.cli.assess import assess_command
 from climrisk.cli.diff import diff_command
 from climrisk.cli.hazards import hazards_group
+from climrisk.cli.init import init_command
 from climrisk.cli.validate import validate_command
 from climrisk.errors import ClimriskError, InputError
 
@@ -37,6 +38,7 @@ cli.add_command(validate_command)
 cli.add_command(assess_command)
 cli.add_command(hazards_group)
 cli.add_command(diff_command)
+cli.add_command(init_command)
 
 
 def report_input_error(error: InputError) -> None:
