@@ -22,6 +22,7 @@ __all__ = [
     "LANGUAGES",
     "RunConfig",
     "SamplingConfig",
+    "config_from_manifest",
     "load_config",
 ]
 
@@ -77,10 +78,10 @@ class RunConfig:
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form for the manifest."""
         return {
-            "portfolios": [str(p) for p in self.portfolios],
-            "hazards": str(self.hazards) if self.hazards else None,
+            "portfolios": [str(Path(p).resolve()) for p in self.portfolios],
+            "hazards": str(Path(self.hazards).resolve()) if self.hazards else None,
             "scenarios": list(self.scenarios),
-            "pathways": str(self.pathways) if self.pathways else None,
+            "pathways": str(Path(self.pathways).resolve()) if self.pathways else None,
             "pathway_scenarios": list(self.pathway_scenarios),
             "out": str(self.out) if self.out else None,
             "lang": self.lang,
@@ -130,6 +131,8 @@ def load_config(path: str | Path | None) -> RunConfig:
     path = Path(path)
     if not path.is_file():
         raise InputError(path, "configuration file not found")
+    if path.suffix.lower() == ".json":
+        return config_from_manifest(path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
@@ -239,6 +242,40 @@ def config_from_mapping(data: Mapping[str, Any], path: Path) -> RunConfig:
     )
     _check_choices(config, str(path))
     return config
+
+
+def config_from_manifest(path: Path) -> RunConfig:
+    """The configuration a run recorded in its ``manifest.json``, to reproduce that run.
+
+    Paths are taken as recorded. Inputs whose SHA-256 no longer matches are an error: the run
+    could not be reproduced from them.
+    """
+    import hashlib
+    import json
+
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        recorded = dict(manifest["configuration"])
+    except (ValueError, KeyError, TypeError):
+        raise InputError(path, "not a climrisk manifest (no 'configuration')") from None
+    for item in manifest.get("inputs", []):
+        source = Path(item["path"])
+        if source.is_file():
+            digest = hashlib.sha256(source.read_bytes()).hexdigest()
+            if digest != item.get("sha256"):
+                raise InputError(
+                    path,
+                    f"input {source} has changed since the run (SHA-256 "
+                    "differs); the run cannot be reproduced from it",
+                    column="inputs",
+                )
+    data = {key: value for key, value in recorded.items() if value is not None}
+    curves = data.pop("vulnerability_curves", [])
+    data.pop("source", None)
+    if curves:
+        data["vulnerability"] = {"curves": curves}
+    config = config_from_mapping(data, Path(path.name))
+    return replace(config, source=path)
 
 
 def _check_choices(config: RunConfig, where: str) -> None:

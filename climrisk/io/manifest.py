@@ -73,7 +73,9 @@ class Manifest:
 
     def add_input(self, role: str, path: Path) -> None:
         """Record an input file with its SHA-256."""
-        self.inputs.append({"role": role, "path": str(path), "sha256": file_sha256(Path(path))})
+        self.inputs.append(
+            {"role": role, "path": str(Path(path).resolve()), "sha256": file_sha256(Path(path))}
+        )
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form."""

@@ -108,3 +108,33 @@ def test_init_writes_a_valid_run_file(tmp_path):
     assert config.scenarios == ("ssp126", "ssp370")
     assert config.horizons == {"short": 2027, "mid": 2031, "long": 2050}
     assert _invoke(["init", str(target)], tmp_path) == 2
+
+
+def test_two_runs_identical_and_reproducible_from_manifest(run_dir):
+    args = ["assess", "group_a.csv", "--config", "run.toml", "-q"]
+    assert _invoke([*args, "--out", "first"], run_dir) == 0
+    assert _invoke([*args, "--out", "second"], run_dir) == 0
+    assert (
+        _invoke(["assess", "--config", "first/manifest.json", "--out", "again", "-q"], run_dir) == 0
+    )
+    for name in (
+        "asset_results.parquet",
+        "asset_results.csv",
+        "physical_matrix.csv",
+        "transition_matrix.csv",
+    ):
+        first = (run_dir / "first" / name).read_bytes()
+        assert first == (run_dir / "second" / name).read_bytes(), name
+        assert first == (run_dir / "again" / name).read_bytes(), name
+
+
+def test_manifest_with_changed_input_is_refused(run_dir):
+    assert (
+        _invoke(["assess", "group_a.csv", "--config", "run.toml", "--out", "r", "-q"], run_dir) == 0
+    )
+    manifest = json.loads((run_dir / "r" / "manifest.json").read_text())
+    portfolio = Path(manifest["inputs"][0]["path"])
+    portfolio = portfolio if portfolio.is_absolute() else run_dir / portfolio
+    portfolio.write_text(portfolio.read_text() + "\n")
+    with pytest.raises(InputError, match="has changed since the run"):
+        load_config(run_dir / "r" / "manifest.json")
