@@ -13,17 +13,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from climrisk.config import RunConfig
 from climrisk.hazard import HazardCatalog, open_catalog, sample_assets
 from climrisk.io.manifest import Manifest, file_sha256
-from climrisk.io.parquet_sink import ParquetSink, concat_frames
+from climrisk.io.parquet_sink import ParquetSink
 from climrisk.portfolio import Portfolio
 from climrisk.risk.matrix import (
     PHYSICAL_MATRIX_COLUMNS,
-    aggregate_physical,
+    aggregate_block,
     combine,
     finalise_physical,
 )
@@ -31,7 +31,9 @@ from climrisk.risk.physical import (
     HAZARD_CATEGORY,
     RESULT_COLUMNS,
     LayerInput,
+    arrow_to_frame,
     assess_hazard,
+    block_to_arrow,
 )
 from climrisk.risk.scoring import ScoringTable
 from climrisk.vulnerability import (
@@ -127,12 +129,11 @@ def assess(
 
     prices = _prices(portfolio, config)
     keep = keep_results if keep_results is not None else len(portfolio) <= KEEP_RESULTS_UP_TO
-    kept: list[pd.DataFrame] = []
+    kept: list[pa.Table] = []
     partials: list[pd.DataFrame] = []
     assets = portfolio.assets
     for start in range(0, len(assets), chunk_assets):
         chunk = assets.iloc[start : start + chunk_assets]
-        rows: list[pd.DataFrame] = []
         with timer.stage("sample hazards"):
             sample = sample_assets(
                 chunk,
@@ -146,6 +147,7 @@ def assess(
                 },
                 fallback_radius_cells=config.sampling.fallback_radius_cells,
             )
+        blocks = []
         with timer.stage("vulnerability, damage and scores"):
             for hazard in present:
                 layers = [
@@ -159,20 +161,25 @@ def assess(
                     )
                     for layer in catalog.layers_for(hazard)
                 ]
-                rows.append(assess_hazard(hazard, layers, chunk, config.horizons, scoring, prices))
+                blocks.append(
+                    assess_hazard(hazard, layers, chunk, config.horizons, scoring, prices)
+                )
         with timer.stage("aggregate and write rows"):
-            chunk_rows = _asset_major(rows, len(chunk))
-            partials.append(aggregate_physical(chunk_rows, scoring.materiality))
-            if sink is not None:
-                sink.write(chunk_rows)
-            if keep:
-                kept.append(chunk_rows)
+            for block in blocks:
+                partials.append(aggregate_block(block, scoring.materiality))
+                table = block_to_arrow(block)
+                if sink is not None:
+                    sink.write_arrow(table)
+                if keep:
+                    kept.append(table)
 
     with timer.stage("physical matrix"):
         asset_results: pd.DataFrame | None = None
         if keep:
             asset_results = (
-                concat_frames(kept) if kept else pd.DataFrame(columns=list(RESULT_COLUMNS))
+                arrow_to_frame(pa.concat_tables(kept, promote_options="permissive"))
+                if kept
+                else pd.DataFrame(columns=list(RESULT_COLUMNS))
             )
         physical_matrix = (
             finalise_physical(combine(partials), scoring.materiality)
@@ -272,16 +279,6 @@ def _fill_manifest(
         {"hazard": hazard, "reason": "no layer in the hazard folder"} for hazard in missing
     ]
     manifest.warnings.extend(str(issue) for issue in catalog.problems)
-
-
-def _asset_major(rows: list[pd.DataFrame], n_assets: int) -> pd.DataFrame:
-    """Concatenate per-hazard rows of a chunk and order them asset, hazard, scenario, horizon."""
-    if not rows:
-        return pd.DataFrame(columns=list(RESULT_COLUMNS))
-    frame = concat_frames(rows)
-    per_asset = len(rows[0]) // max(n_assets, 1)
-    order = np.arange(len(frame)).reshape(len(rows), n_assets, per_asset).transpose(1, 0, 2)
-    return frame.take(order.reshape(-1)).reset_index(drop=True)
 
 
 def _summary(physical_matrix: pd.DataFrame, transition: object, n_assets: int) -> dict[str, object]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import xarray as xr
 
 from climrisk.hazard.time import at_horizons
@@ -29,7 +30,11 @@ __all__ = [
     "REPORT_RETURN_PERIOD",
     "RESULT_COLUMNS",
     "LayerInput",
+    "ResultBlock",
+    "arrow_to_frame",
+    "as_frame",
     "assess_hazard",
+    "block_to_arrow",
 ]
 
 # Acute and chronic as in the seed report's scenario set-up (IFRS S2 / TCFD usage).
@@ -85,6 +90,8 @@ RESULT_COLUMNS: tuple[str, ...] = (
 )
 
 _STATUS = {0: "ok", 1: "filled_from_neighbour", 2: "no_data"}
+# One hazard's rows as columns: numpy arrays (NaN for missing) and categoricals for text.
+ResultBlock = dict[str, object]
 
 
 @dataclass(frozen=True)
@@ -205,8 +212,8 @@ def assess_hazard(
     horizons: Mapping[str, int],
     scoring: ScoringTable,
     prices: Prices | None = None,
-) -> pd.DataFrame:
-    """Rows of ``asset_results`` for one hazard: asset x scenario x horizon.
+) -> ResultBlock:
+    """Rows of ``asset_results`` for one hazard: asset x scenario x horizon, as columns.
 
     Parameters
     ----------
@@ -282,7 +289,7 @@ def _rows(
     has_model: np.ndarray,
     assets: pd.DataFrame,
     scoring: ScoringTable,
-) -> pd.DataFrame:
+) -> ResultBlock:
     quantiles = reported["quantiles"]
     central = int(np.argmin(np.abs(quantiles - 0.5)))
     low, high = int(np.argmin(quantiles)), int(np.argmax(quantiles))
@@ -300,7 +307,9 @@ def _rows(
     n_rows = len(repeat_asset)
     baseline = reported["baseline"][..., central]  # (asset, scenario)
     indicator = primary.indicator + (
-        f" ({REPORT_RETURN_PERIOD:g}-year return period)" if primary.kind.startswith("acute") else ""
+        f" ({REPORT_RETURN_PERIOD:g}-year return period)"
+        if primary.kind.startswith("acute")
+        else ""
     )
 
     def constant(text: str) -> pd.Categorical:
@@ -317,7 +326,9 @@ def _rows(
         "scenario": pd.Categorical.from_codes(
             np.tile(np.repeat(np.arange(n_scen), n_hor), n_assets), scenarios
         ),
-        "horizon": pd.Categorical.from_codes(np.tile(np.arange(n_hor), n_assets * n_scen), horizons),
+        "horizon": pd.Categorical.from_codes(
+            np.tile(np.arange(n_hor), n_assets * n_scen), horizons
+        ),
         "year": np.tile(years, n_assets * n_scen),
         "indicator": constant(indicator),
         "units": constant(primary.units),
@@ -345,25 +356,57 @@ def _rows(
     score[no_data] = np.nan
     status_codes = flags.astype(np.int8)
     status_codes = np.where(~has_model[repeat_asset] & ~no_data, 3, status_codes)
-    frame["score"] = pd.array(np.where(np.isnan(score), None, score), dtype="Int8")
+    frame["score"] = score
     label_codes = np.where(np.isnan(score), np.where(no_data, 6, 0), np.nan_to_num(score))
     frame["score_label"] = pd.Categorical.from_codes(
         label_codes.astype(np.int8), ["", *SCORE_LABELS.values(), "no data"]
     )
+    missing = np.full(n_rows, np.nan)
     for name in _SPREAD:
         source = reported["intensity"] if name == "intensity" else totals[name]
-        frame[f"{name}_low"] = pick(source, low) if spread else np.nan
-        frame[f"{name}_high"] = pick(source, high) if spread else np.nan
+        frame[f"{name}_low"] = pick(source, low) if spread else missing
+        frame[f"{name}_high"] = pick(source, high) if spread else missing
     for name in ("loss_100yr", "capex", "downtime_days"):
         frame[name] = pick(totals[name], central)
-    frame["hazard_score"] = pd.array(
-        np.where(np.isnan(hazard_score), None, hazard_score), dtype="Int8"
-    )
-    frame["financial_score"] = pd.array(
-        np.where(np.isnan(financial_score), None, financial_score), dtype="Int8"
-    )
+    frame["hazard_score"] = hazard_score
+    frame["financial_score"] = financial_score
     frame["status"] = pd.Categorical.from_codes(status_codes, [*_STATUS.values(), "no_model"])
     frame["business_unit"] = per_asset("business_unit")
     frame["country"] = per_asset("country")
     frame["value"] = value
-    return pd.DataFrame(frame, columns=list(RESULT_COLUMNS))
+    return frame
+
+
+_SCORE_COLUMNS = frozenset({"score", "hazard_score", "financial_score"})
+
+
+def block_to_arrow(block: ResultBlock) -> pa.Table:
+    """The rows of one hazard as an Arrow table (categoricals as dictionaries, scores int8)."""
+    arrays = []
+    for name in RESULT_COLUMNS:
+        values = block[name]
+        if isinstance(values, pd.Categorical):
+            codes = np.asarray(values.codes, dtype=np.int32)
+            indices = pa.array(codes, mask=codes < 0) if (codes < 0).any() else pa.array(codes)
+            arrays.append(
+                pa.DictionaryArray.from_arrays(
+                    indices, pa.array(np.asarray(values.categories, dtype=str), pa.string())
+                )
+            )
+        elif name in _SCORE_COLUMNS:
+            arrays.append(pa.array(np.nan_to_num(values).astype(np.int8), mask=np.isnan(values)))
+        elif name == "year":
+            arrays.append(pa.array(np.asarray(values, dtype=np.int64)))
+        else:
+            arrays.append(pa.array(np.asarray(values, dtype=np.float64)))
+    return pa.Table.from_arrays(arrays, names=list(RESULT_COLUMNS))
+
+
+def arrow_to_frame(table: pa.Table) -> pd.DataFrame:
+    """Result rows as pandas: dictionaries as categoricals, scores as nullable Int8."""
+    return table.to_pandas(types_mapper={pa.int8(): pd.Int8Dtype()}.get)
+
+
+def as_frame(block: ResultBlock) -> pd.DataFrame:
+    """The rows of one hazard as a DataFrame (for tests and small portfolios)."""
+    return arrow_to_frame(block_to_arrow(block))

@@ -8,7 +8,7 @@ import pytest
 import xarray as xr
 
 from climrisk.risk.matrix import build_physical_matrix
-from climrisk.risk.physical import LayerInput, assess_hazard
+from climrisk.risk.physical import LayerInput, as_frame, assess_hazard
 from climrisk.risk.scoring import Materiality, ScoringTable, classify
 
 
@@ -69,7 +69,9 @@ def _flood_layer(depths_by_epoch, models):
 
 def test_ead_trapezoid_and_protection_by_hand():
     layer = _flood_layer([[1.0, 2.0], [1.0, 2.0], [1.0, 2.0]], {"warehouse": LinearDepthModel()})
-    rows = assess_hazard("riverine_flood", [layer], _assets(), {"long": 2050}, ScoringTable())
+    rows = as_frame(
+        assess_hazard("riverine_flood", [layer], _assets(), {"long": 2050}, ScoringTable())
+    )
     a = rows.set_index("asset_id").loc["A"]
     # damage 0.25 at T=10 and 0.5 at T=100: (0.1-0.01)*(0.25+0.5)/2 + 0.01*0.5
     expected = 0.09 * 0.375 + 0.005
@@ -87,14 +89,16 @@ def test_ead_trapezoid_and_protection_by_hand():
 def test_elevation_lowers_depth():
     layer = _flood_layer([[1.0, 2.0]] * 3, {"warehouse": LinearDepthModel()})
     raised = _assets(ground_floor_elevation_m=[1.0, 1.0], flood_protection_rp=[1.0, 1.0])
-    rows = assess_hazard("riverine_flood", [layer], raised, {"long": 2050}, ScoringTable())
+    rows = as_frame(
+        assess_hazard("riverine_flood", [layer], raised, {"long": 2050}, ScoringTable())
+    )
     assert rows["damage_ratio"].iloc[0] == pytest.approx(0.09 * 0.125 + 0.01 * 0.25)
 
 
 def test_horizon_interpolation_between_epochs():
     layer = _flood_layer([[0.0, 1.0], [0.0, 2.0], [0.0, 3.0]], {"warehouse": LinearDepthModel()})
     horizons = {"short": 2015, "mid": 2040, "late": 2080}
-    rows = assess_hazard("riverine_flood", [layer], _assets(), horizons, ScoringTable())
+    rows = as_frame(assess_hazard("riverine_flood", [layer], _assets(), horizons, ScoringTable()))
     a = rows[rows["asset_id"] == "A"].set_index("horizon")
     assert a.loc["short", "intensity"] == pytest.approx(1.5)  # halfway 2000 -> 2030
     assert a.loc["mid", "intensity"] == pytest.approx(2.5)
@@ -107,7 +111,9 @@ def test_no_model_and_no_data_are_states_not_scores():
     layer = _flood_layer([[1.0, 2.0]] * 3, {})
     flags = np.array([0, 2], dtype=np.int8)
     layer = LayerInput(layer.indicator, layer.units, layer.kind, layer.values, flags, {})
-    rows = assess_hazard("riverine_flood", [layer], _assets(), {"long": 2050}, ScoringTable())
+    rows = as_frame(
+        assess_hazard("riverine_flood", [layer], _assets(), {"long": 2050}, ScoringTable())
+    )
     a, b = rows.iloc[0], rows.iloc[1]
     assert a["status"] == "no_model" and np.isnan(a["ead"])
     assert a["score"] == 5  # 2 m at 100 years reaches the top boundary (2.0 m): class 5
@@ -134,7 +140,9 @@ def test_quantile_spread_columns():
         np.zeros(2, np.int8),
         {"warehouse": ConstantOpexModel()},
     )
-    rows = assess_hazard("extreme_heat", [layer], _assets(), {"long": 2050}, ScoringTable())
+    rows = as_frame(
+        assess_hazard("extreme_heat", [layer], _assets(), {"long": 2050}, ScoringTable())
+    )
     first = rows.iloc[0]
     assert (first["intensity_low"], first["intensity"], first["intensity_high"]) == (20, 40, 80)
     assert first["baseline_intensity"] == 20
