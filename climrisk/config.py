@@ -66,6 +66,7 @@ class RunConfig:
     vulnerability_curves: tuple[dict[str, Any], ...] = ()
     transition: dict[str, Any] = field(default_factory=dict)
     fx: dict[str, float] = field(default_factory=dict)
+    scheduler: str | None = None
     source: Path | None = None
 
     def with_overrides(self, **overrides: Any) -> RunConfig:
@@ -95,6 +96,7 @@ class RunConfig:
             "vulnerability_curves": list(self.vulnerability_curves),
             "transition": self.transition,
             "fx": self.fx,
+            "scheduler": self.scheduler,
             "source": str(self.source) if self.source else None,
         }
 
@@ -118,6 +120,7 @@ _TOP_LEVEL = {
     "vulnerability",
     "transition",
     "fx",
+    "scheduler",
 }
 
 
@@ -238,6 +241,7 @@ def config_from_mapping(data: Mapping[str, Any], path: Path) -> RunConfig:
         vulnerability_curves=tuple(curves),
         transition=dict(data.get("transition", {})),
         fx={str(k).upper(): float(v) for k, v in fx.items()},
+        scheduler=data.get("scheduler"),
         source=path,
     )
     _check_choices(config, str(path))
@@ -279,6 +283,9 @@ def config_from_manifest(path: Path) -> RunConfig:
 
 
 def _check_choices(config: RunConfig, where: str) -> None:
+    from climrisk.scheduling import check_scheduler
+
+    check_scheduler(config.scheduler)
     if config.lang not in LANGUAGES:
         raise InputError(
             where,

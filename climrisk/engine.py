@@ -36,6 +36,7 @@ from climrisk.risk.physical import (
     block_to_arrow,
 )
 from climrisk.risk.scoring import ScoringTable
+from climrisk.scheduling import map_ordered
 from climrisk.vulnerability import (
     DamageCurve,
     Prices,
@@ -132,46 +133,33 @@ def assess(
     kept: list[pa.Table] = []
     partials: list[pd.DataFrame] = []
     assets = portfolio.assets
-    for start in range(0, len(assets), chunk_assets):
-        chunk = assets.iloc[start : start + chunk_assets]
-        with timer.stage("sample hazards"):
-            sample = sample_assets(
-                chunk,
-                catalog,
-                scenarios=config.scenarios,
-                hazards=present,
-                method=config.sampling.method,
-                footprint_reducer={
-                    "acute_return_period": config.sampling.footprint_acute,
-                    "chronic_index": config.sampling.footprint_chronic,
-                },
-                fallback_radius_cells=config.sampling.fallback_radius_cells,
-            )
-        blocks = []
-        with timer.stage("vulnerability, damage and scores"):
-            for hazard in present:
-                layers = [
-                    LayerInput(
-                        indicator=layer.indicator,
-                        units=layer.units,
-                        kind=layer.kind,
-                        values=sample[layer.name],
-                        flags=sample.flags(layer.name),
-                        models=_models(layer.hazard, layer.indicator, user_curves),
-                    )
-                    for layer in catalog.layers_for(hazard)
-                ]
-                blocks.append(
-                    assess_hazard(hazard, layers, chunk, config.horizons, scoring, prices)
-                )
+    directory = str(catalog.directory) if catalog.directory is not None else None
+    if directory is not None:
+        _CATALOGS[directory] = catalog
+    job = _ChunkJob(
+        directory=directory,
+        catalog=catalog if directory is None else None,
+        hazards=tuple(present),
+        config=config,
+        scoring=scoring,
+        prices=prices,
+        user_curves=user_curves,
+    )
+    chunks = (assets.iloc[i : i + chunk_assets] for i in range(0, len(assets), chunk_assets))
+    for n_chunk, (tables, chunk_partials, timings) in enumerate(
+        map_ordered(job, chunks, config.scheduler), start=1
+    ):
+        for name, seconds in timings.items():
+            manifest.timings_s[name] = round(manifest.timings_s.get(name, 0.0) + seconds, 4)
         with timer.stage("aggregate and write rows"):
-            for block in blocks:
-                partials.append(aggregate_block(block, scoring.materiality))
-                table = block_to_arrow(block)
+            partials.extend(chunk_partials)
+            for table in tables:
                 if sink is not None:
                     sink.write_arrow(table)
                 if keep:
                     kept.append(table)
+        if progress is not None and len(assets) > chunk_assets:
+            progress(f"assets {min(n_chunk * chunk_assets, len(assets)):,} of {len(assets):,}")
 
     with timer.stage("physical matrix"):
         asset_results: pd.DataFrame | None = None
@@ -200,6 +188,69 @@ def assess(
         missing_hazards=missing,
         summary=_summary(physical_matrix, transition, len(portfolio)),
     )
+
+
+_CATALOGS: dict[str, HazardCatalog] = {}
+
+
+def _catalog_at(directory: str) -> HazardCatalog:
+    """The catalogue of a folder, opened once per process (Dask workers open their own)."""
+    if directory not in _CATALOGS:
+        _CATALOGS[directory] = open_catalog(directory)
+    return _CATALOGS[directory]
+
+
+@dataclass(frozen=True)
+class _ChunkJob:
+    """The physical assessment of one chunk of assets; picklable, so Dask can run it anywhere."""
+
+    directory: str | None
+    catalog: HazardCatalog | None
+    hazards: tuple[str, ...]
+    config: RunConfig
+    scoring: ScoringTable
+    prices: Prices
+    user_curves: dict[tuple[str, str], DamageCurve]
+
+    def __call__(self, chunk: pd.DataFrame) -> tuple[list[pa.Table], list[pd.DataFrame], dict]:
+        timings: dict[str, float] = {}
+        timer = _Timer(timings, None)
+        config = self.config
+        catalog = self.catalog if self.catalog is not None else _catalog_at(str(self.directory))
+        with timer.stage("sample hazards"):
+            sample = sample_assets(
+                chunk,
+                catalog,
+                scenarios=config.scenarios,
+                hazards=list(self.hazards),
+                method=config.sampling.method,
+                footprint_reducer={
+                    "acute_return_period": config.sampling.footprint_acute,
+                    "chronic_index": config.sampling.footprint_chronic,
+                },
+                fallback_radius_cells=config.sampling.fallback_radius_cells,
+            )
+        tables, partials = [], []
+        for hazard in self.hazards:
+            with timer.stage("vulnerability, damage and scores"):
+                layers = [
+                    LayerInput(
+                        indicator=layer.indicator,
+                        units=layer.units,
+                        kind=layer.kind,
+                        values=sample[layer.name],
+                        flags=sample.flags(layer.name),
+                        models=_models(layer.hazard, layer.indicator, self.user_curves),
+                    )
+                    for layer in catalog.layers_for(hazard)
+                ]
+                block = assess_hazard(
+                    hazard, layers, chunk, config.horizons, self.scoring, self.prices
+                )
+            with timer.stage("aggregate and write rows"):
+                partials.append(aggregate_block(block, self.scoring.materiality))
+                tables.append(block_to_arrow(block))
+        return tables, partials, timings
 
 
 def _models(

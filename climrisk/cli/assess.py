@@ -59,6 +59,11 @@ def _names(value: str | None) -> tuple[str, ...] | None:
     default=None,
     help="Always write asset_results.csv (default: up to 100,000 assets).",
 )
+@click.option(
+    "--scheduler",
+    help="Where chunks of assets run: local (default), threads, processes or tcp://host:port "
+    "(a Dask scheduler).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress or summary on screen.")
 @click.option("--verbose", "-v", is_flag=True, help="Print the time of every stage.")
 def assess_command(
@@ -72,6 +77,7 @@ def assess_command(
     lang: str | None,
     no_pdf: bool,
     csv_flag: bool | None,
+    scheduler: str | None,
     quiet: bool,
     verbose: bool,
 ) -> None:
@@ -96,6 +102,7 @@ def assess_command(
         lang=lang,
         pdf=False if no_pdf else None,
         csv=csv_flag,
+        scheduler=scheduler,
     )
     console = Console(stderr=True, highlight=False, width=None if sys.stderr.isatty() else 120)
     started = time.perf_counter()

@@ -54,6 +54,27 @@ def write_csv_fast(frame: pd.DataFrame, path: Path) -> None:
     pa_csv.write_csv(pa.table(columns, names=table.column_names), path)
 
 
+_ASSET_COLUMNS = (
+    "name",
+    "asset_type",
+    "business_unit",
+    "country",
+    "latitude",
+    "longitude",
+    "value",
+    "annual_revenue",
+    "has_footprint",
+)
+
+
+def _asset_table(assessment: Assessment) -> pd.DataFrame:
+    """One row per asset (names, coordinates, value) for maps and appendices."""
+    assets = assessment.portfolio.assets
+    table = pd.DataFrame({c: assets[c] for c in _ASSET_COLUMNS if c in assets.columns})
+    table.insert(0, "asset_id", assets.index.astype(str))
+    return table.reset_index(drop=True)
+
+
 def write_tables(assessment: Assessment, folder: Path, *, csv: bool | None = None) -> list[str]:
     """Write every result table into ``folder``; return the file names written.
 
@@ -74,6 +95,8 @@ def write_tables(assessment: Assessment, folder: Path, *, csv: bool | None = Non
     if results is not None and (csv or (csv is None and n_assets <= CSV_ASSET_LIMIT)):
         write_csv_fast(results, folder / "asset_results.csv")
         written.append("asset_results.csv")
+    _asset_table(assessment).to_parquet(folder / "assets.parquet", index=False)
+    written.append("assets.parquet")
     assessment.physical_matrix.to_csv(
         folder / "physical_matrix.csv", index=False, float_format="%.6g"
     )
