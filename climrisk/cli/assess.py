@@ -108,8 +108,10 @@ def assess_command(
     started = time.perf_counter()
     last: list[str] = [""]
 
+    interactive = sys.stderr.isatty() and not quiet  # no progress lines in scripts and logs
+
     def progress(stage: str) -> None:
-        if not quiet and stage != last[0]:
+        if interactive and stage != last[0]:
             last[0] = stage
             console.print(f"[dim]{time.perf_counter() - started:7.1f}s  {stage}[/dim]")
 

@@ -44,7 +44,7 @@ financial = [0.0005, 0.002, 0.005, 0.01]   # annual impact / value between score
 
 [scoring.materiality]
 score_at_least = 3
-value_share = 0.10                    # material when >= 10 % of exposed value scores >= 3
+value_share = 0.25                    # material when >= 25 % of exposed value scores >= 3
 weighted_score = 3.0                  # ... or the value-weighted score reaches 3
 
 # A calibrated damage curve replaces the built-in one for a hazard and asset type.

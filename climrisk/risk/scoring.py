@@ -122,7 +122,7 @@ class Materiality:
     """
 
     score_at_least: int = 3
-    value_share: float = 0.10
+    value_share: float = 0.25
     weighted_score: float = 3.0
 
 
