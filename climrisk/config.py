@@ -67,6 +67,8 @@ class RunConfig:
     transition: dict[str, Any] = field(default_factory=dict)
     fx: dict[str, float] = field(default_factory=dict)
     scheduler: str | None = None
+    cache: bool = True
+    cache_dir: Path | None = None
     source: Path | None = None
 
     def with_overrides(self, **overrides: Any) -> RunConfig:
@@ -97,6 +99,8 @@ class RunConfig:
             "transition": self.transition,
             "fx": self.fx,
             "scheduler": self.scheduler,
+            "cache": self.cache,
+            "cache_dir": str(self.cache_dir) if self.cache_dir else None,
             "source": str(self.source) if self.source else None,
         }
 
@@ -121,6 +125,8 @@ _TOP_LEVEL = {
     "transition",
     "fx",
     "scheduler",
+    "cache",
+    "cache_dir",
 }
 
 
@@ -242,6 +248,8 @@ def config_from_mapping(data: Mapping[str, Any], path: Path) -> RunConfig:
         transition=dict(data.get("transition", {})),
         fx={str(k).upper(): float(v) for k, v in fx.items()},
         scheduler=data.get("scheduler"),
+        cache=bool(data.get("cache", True)),
+        cache_dir=as_path("cache_dir"),
         source=path,
     )
     _check_choices(config, str(path))

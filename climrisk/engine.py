@@ -7,6 +7,7 @@ matrix; portfolio -> pathways -> transition metrics -> transition matrix; manife
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -17,7 +18,8 @@ import pandas as pd
 import pyarrow as pa
 
 from climrisk.config import RunConfig
-from climrisk.hazard import HazardCatalog, open_catalog, sample_assets
+from climrisk.hazard import HazardCatalog, HazardSample, open_catalog, sample_assets
+from climrisk.io.cache import DEFAULT_CACHE_DIR, SampleCache
 from climrisk.io.manifest import Manifest, file_sha256
 from climrisk.io.parquet_sink import ParquetSink
 from climrisk.portfolio import Portfolio
@@ -134,8 +136,15 @@ def assess(
     partials: list[pd.DataFrame] = []
     assets = portfolio.assets
     directory = str(catalog.directory) if catalog.directory is not None else None
+    digests = {layer.name: file_sha256(Path(layer.path)) for layer in catalog.values()}
+    layers_digest = hashlib.sha256(
+        "".join(f"{k}={v};" for k, v in sorted(digests.items())).encode()
+    ).hexdigest()
     if directory is not None:
-        _CATALOGS[directory] = catalog
+        _CATALOGS[f"{directory}|{layers_digest}"] = catalog
+    cache = (
+        SampleCache(config.cache_dir or DEFAULT_CACHE_DIR, layers_digest) if config.cache else None
+    )
     job = _ChunkJob(
         directory=directory,
         catalog=catalog if directory is None else None,
@@ -144,6 +153,8 @@ def assess(
         scoring=scoring,
         prices=prices,
         user_curves=user_curves,
+        cache=cache,
+        layers_digest=layers_digest,
     )
     chunks = (assets.iloc[i : i + chunk_assets] for i in range(0, len(assets), chunk_assets))
     for n_chunk, (tables, chunk_partials, timings) in enumerate(
@@ -175,7 +186,11 @@ def assess(
             else pd.DataFrame(columns=list(PHYSICAL_MATRIX_COLUMNS))
         )
 
-    _fill_manifest(manifest, portfolio, config, catalog, scoring, missing, transition)
+    if cache is not None:
+        manifest.warnings.append(
+            f"note: sample cache {cache.folder}: {cache.hits} chunks reused, {cache.misses} new"
+        )
+    _fill_manifest(manifest, portfolio, config, catalog, scoring, missing, transition, digests)
     return Assessment(
         portfolio=portfolio,
         asset_results=asset_results,
@@ -193,11 +208,15 @@ def assess(
 _CATALOGS: dict[str, HazardCatalog] = {}
 
 
-def _catalog_at(directory: str) -> HazardCatalog:
-    """The catalogue of a folder, opened once per process (Dask workers open their own)."""
-    if directory not in _CATALOGS:
-        _CATALOGS[directory] = open_catalog(directory)
-    return _CATALOGS[directory]
+def _catalog_at(directory: str, digest: str) -> HazardCatalog:
+    """The catalogue of a folder, opened once per process and content.
+
+    Dask workers open their own; a changed file changes ``digest`` and reopens the folder.
+    """
+    key = f"{directory}|{digest}"
+    if key not in _CATALOGS:
+        _CATALOGS[key] = open_catalog(directory)
+    return _CATALOGS[key]
 
 
 @dataclass(frozen=True)
@@ -211,25 +230,45 @@ class _ChunkJob:
     scoring: ScoringTable
     prices: Prices
     user_curves: dict[tuple[str, str], DamageCurve]
+    cache: SampleCache | None = None
+    layers_digest: str = ""
+
+    def _sample(self, chunk: pd.DataFrame, catalog: HazardCatalog) -> HazardSample:
+        """Sample every layer at the chunk's assets, through the cache when there is one."""
+        config = self.config
+        key = None
+        if self.cache is not None:
+            key = self.cache.key(chunk, (self.hazards, config.scenarios, config.sampling))
+            cached = self.cache.load(key)
+            if cached is not None:
+                return cached
+        sample = sample_assets(
+            chunk,
+            catalog,
+            scenarios=config.scenarios,
+            hazards=list(self.hazards),
+            method=config.sampling.method,
+            footprint_reducer={
+                "acute_return_period": config.sampling.footprint_acute,
+                "chronic_index": config.sampling.footprint_chronic,
+            },
+            fallback_radius_cells=config.sampling.fallback_radius_cells,
+        )
+        if self.cache is not None and key is not None:
+            self.cache.store(key, sample)
+        return sample
 
     def __call__(self, chunk: pd.DataFrame) -> tuple[list[pa.Table], list[pd.DataFrame], dict]:
         timings: dict[str, float] = {}
         timer = _Timer(timings, None)
         config = self.config
-        catalog = self.catalog if self.catalog is not None else _catalog_at(str(self.directory))
+        catalog = (
+            self.catalog
+            if self.catalog is not None
+            else _catalog_at(str(self.directory), self.layers_digest)
+        )
         with timer.stage("sample hazards"):
-            sample = sample_assets(
-                chunk,
-                catalog,
-                scenarios=config.scenarios,
-                hazards=list(self.hazards),
-                method=config.sampling.method,
-                footprint_reducer={
-                    "acute_return_period": config.sampling.footprint_acute,
-                    "chronic_index": config.sampling.footprint_chronic,
-                },
-                fallback_radius_cells=config.sampling.fallback_radius_cells,
-            )
+            sample = self._sample(chunk, catalog)
         tables, partials = [], []
         for hazard in self.hazards:
             with timer.stage("vulnerability, damage and scores"):
@@ -300,6 +339,7 @@ def _fill_manifest(
     scoring: ScoringTable,
     missing: tuple[str, ...],
     transition: object,
+    digests: dict[str, str],
 ) -> None:
     manifest.add_input("portfolio", portfolio.source)
     if config.source is not None:
@@ -313,7 +353,7 @@ def _fill_manifest(
                 "indicator": layer.indicator,
                 "units": layer.units,
                 "file": Path(layer.path).name,
-                "sha256": file_sha256(Path(layer.path)),
+                "sha256": digests[layer.name],
                 "source": layer.source,
                 "license": layer.license,
                 "references": layer.references,
@@ -329,7 +369,7 @@ def _fill_manifest(
     manifest.missing = [
         {"hazard": hazard, "reason": "no layer in the hazard folder"} for hazard in missing
     ]
-    manifest.warnings.extend(str(issue) for issue in catalog.problems)
+    manifest.warnings.extend(str(issue).removeprefix("error: ") for issue in catalog.problems)
 
 
 def _summary(physical_matrix: pd.DataFrame, transition: object, n_assets: int) -> dict[str, object]:

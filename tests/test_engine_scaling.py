@@ -47,3 +47,35 @@ def test_dask_equals_local(setup, scheduler):
     dask_rows, dask_matrix = _results(portfolio, dask_config, chunk_assets=40)
     pd.testing.assert_frame_equal(local_rows.astype(str), dask_rows.astype(str))
     pd.testing.assert_frame_equal(local_matrix, dask_matrix)
+
+
+def _cache_note(result) -> str:
+    return next(w for w in result.manifest.warnings if w.startswith("note: sample cache"))
+
+
+def test_sample_cache_hit_and_invalidation(tmp_path):
+    pack = tmp_path / "pack"
+    write_synthetic_pack(pack, resolution_deg=3.0)
+    portfolio = read_portfolio(REPO / "assets" / "sample_portfolio_small.csv")
+    config = RunConfig(
+        hazards=pack, pdf=False, pathway_scenarios=("steps",), cache_dir=tmp_path / "cache"
+    )
+    first = assess(portfolio, config, keep_results=True)
+    assert "0 chunks reused, 1 new" in _cache_note(first)
+    second = assess(portfolio, config, keep_results=True)
+    assert "1 chunks reused, 0 new" in _cache_note(second)
+    pd.testing.assert_frame_equal(first.asset_results, second.asset_results)
+    # a changed hazard file must miss the cache
+    import xarray as xr
+
+    path = next(pack.glob("riverine_flood__*.nc"))
+    with xr.open_dataset(path) as ds:
+        changed = ds.load()
+    changed["flood_depth"] = changed["flood_depth"] * 2
+    path.unlink()
+    changed.to_netcdf(path)
+    third = assess(portfolio, config, keep_results=True)
+    assert "0 chunks reused, 1 new" in _cache_note(third)
+    assert not third.asset_results["intensity"].equals(first.asset_results["intensity"])
+    off = assess(portfolio, config.with_overrides(cache=False), keep_results=True)
+    assert not any(w.startswith("note: sample cache") for w in off.manifest.warnings)

@@ -64,6 +64,12 @@ def _names(value: str | None) -> tuple[str, ...] | None:
     help="Where chunks of assets run: local (default), threads, processes or tcp://host:port "
     "(a Dask scheduler).",
 )
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    default=False,
+    help="Sample the hazard grids again instead of reusing .climrisk-cache/.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress or summary on screen.")
 @click.option("--verbose", "-v", is_flag=True, help="Print the time of every stage.")
 def assess_command(
@@ -78,6 +84,7 @@ def assess_command(
     no_pdf: bool,
     csv_flag: bool | None,
     scheduler: str | None,
+    no_cache: bool,
     quiet: bool,
     verbose: bool,
 ) -> None:
@@ -103,6 +110,7 @@ def assess_command(
         pdf=False if no_pdf else None,
         csv=csv_flag,
         scheduler=scheduler,
+        cache=False if no_cache else None,
     )
     console = Console(stderr=True, highlight=False, width=None if sys.stderr.isatty() else 120)
     started = time.perf_counter()
