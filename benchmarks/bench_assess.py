@@ -107,7 +107,8 @@ def main() -> None:
     print(f"{'assets':>9} {'rows':>11} {'wall s':>8} {'peak GB':>8}  per-stage s")
     for r in results:
         stages = ", ".join(f"{k} {v:.2f}" for k, v in r["stages"].items())
-        print(f"{r['assets']:>9,} {r['rows']:>11,} {r['wall_s']:>8.2f} {r['peak_gb']:>8.2f}  {stages}")
+        line = f"{r['assets']:>9,} {r['rows']:>11,} {r['wall_s']:>8.2f} {r['peak_gb']:>8.2f}"
+        print(f"{line}  {stages}")
 
 
 if __name__ == "__main__":
