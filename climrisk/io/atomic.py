@@ -12,6 +12,15 @@ from pathlib import Path
 __all__ = ["atomic_output_dir"]
 
 
+def _apply_umask(folder: Path) -> None:
+    """Give the staged outputs ordinary permissions (temp files and folders are owner-only)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    folder.chmod(0o777 & ~umask)
+    for path in folder.rglob("*"):
+        path.chmod((0o777 if path.is_dir() else 0o666) & ~umask)
+
+
 @contextlib.contextmanager
 def atomic_output_dir(target: Path) -> Iterator[Path]:
     """Yield a fresh temporary folder; on success it replaces ``target``, on failure it vanishes.
@@ -28,6 +37,7 @@ def atomic_output_dir(target: Path) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    _apply_umask(staging)
     backup: Path | None = None
     if target.exists():
         backup = target.with_name(f".{target.name}.old-{os.getpid()}")
