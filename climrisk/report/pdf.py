@@ -282,6 +282,9 @@ def render_pdf(
         doc.multiBuild(story, canvasmaker=_make_canvas(
             data.manifest.get("created"), title, data.company or "climrisk",
             tr.t("report_subtitle"), lang, fonts.body))
+        umask = os.umask(0)
+        os.umask(umask)
+        Path(temp_name).chmod(0o666 & ~umask)  # mkstemp files are owner-only
         os.replace(temp_name, out)
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)
