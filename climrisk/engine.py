@@ -140,8 +140,9 @@ def assess(
     layers_digest = hashlib.sha256(
         "".join(f"{k}={v};" for k, v in sorted(digests.items())).encode()
     ).hexdigest()
+    catalog_key = f"{directory}|{layers_digest}"
     if directory is not None:
-        _CATALOGS[f"{directory}|{layers_digest}"] = catalog
+        _CATALOGS[catalog_key] = catalog  # local and thread workers use this very catalogue
     cache = (
         SampleCache(config.cache_dir or DEFAULT_CACHE_DIR, layers_digest) if config.cache else None
     )
@@ -157,20 +158,25 @@ def assess(
         layers_digest=layers_digest,
     )
     chunks = (assets.iloc[i : i + chunk_assets] for i in range(0, len(assets), chunk_assets))
-    for n_chunk, (tables, chunk_partials, timings) in enumerate(
-        map_ordered(job, chunks, config.scheduler), start=1
-    ):
-        for name, seconds in timings.items():
-            manifest.timings_s[name] = round(manifest.timings_s.get(name, 0.0) + seconds, 4)
-        with timer.stage("aggregate and write rows"):
-            partials.extend(chunk_partials)
-            for table in tables:
-                if sink is not None:
-                    sink.write_arrow(table)
-                if keep:
-                    kept.append(table)
-        if progress is not None and len(assets) > chunk_assets:
-            progress(f"assets {min(n_chunk * chunk_assets, len(assets)):,} of {len(assets):,}")
+    try:
+        for n_chunk, (tables, chunk_partials, timings) in enumerate(
+            map_ordered(job, chunks, config.scheduler), start=1
+        ):
+            for name, seconds in timings.items():
+                manifest.timings_s[name] = round(manifest.timings_s.get(name, 0.0) + seconds, 4)
+            with timer.stage("aggregate and write rows"):
+                partials.extend(chunk_partials)
+                for table in tables:
+                    if sink is not None:
+                        sink.write_arrow(table)
+                    if keep:
+                        kept.append(table)
+            if progress is not None and len(assets) > chunk_assets:
+                progress(f"assets {min(n_chunk * chunk_assets, len(assets)):,} of {len(assets):,}")
+    finally:
+        # Hold no catalogue after the run: two open catalogues of one folder share netCDF
+        # handles through xarray's file cache, and closing one can break the other.
+        _CATALOGS.pop(catalog_key, None)
 
     with timer.stage("physical matrix"):
         asset_results: pd.DataFrame | None = None

@@ -17,6 +17,7 @@ from climrisk.cli.diff import diff_command
 from climrisk.cli.hazards import hazards_group
 from climrisk.cli.init import init_command
 from climrisk.cli.report import report_command
+from climrisk.cli.serve import serve_command
 from climrisk.cli.validate import validate_command
 from climrisk.errors import ClimriskError, InputError
 
@@ -41,6 +42,7 @@ cli.add_command(hazards_group)
 cli.add_command(diff_command)
 cli.add_command(init_command)
 cli.add_command(report_command)
+cli.add_command(serve_command)
 
 
 def report_input_error(error: InputError) -> None:

@@ -1,0 +1,66 @@
+"""Small safety helpers: generated identifiers, spreadsheet formula neutralisation, clean text."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Iterable
+from typing import Any
+
+__all__ = [
+    "FORMULA_PREFIXES",
+    "display_name",
+    "is_id",
+    "neutralise_cell",
+    "new_id",
+    "scrub_paths",
+]
+
+# Cells a spreadsheet may run as a formula (OWASP, "CSV Injection").
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+_ID = re.compile(r"[0-9a-f]{32}")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def new_id() -> str:
+    """A fresh random identifier (32 hexadecimal characters) for an upload or a job."""
+    return secrets.token_hex(16)
+
+
+def is_id(value: str) -> bool:
+    """Whether ``value`` has the exact shape of an identifier made by :func:`new_id`."""
+    return bool(_ID.fullmatch(value))
+
+
+def neutralise_cell(value: Any) -> Any:
+    """Quote a text cell that a spreadsheet would run as a formula; other values pass unchanged.
+
+    Text starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return gets a leading
+    apostrophe, except plain numbers such as ``-3.5`` (which no spreadsheet runs).
+
+    References
+    ----------
+    OWASP Foundation, "CSV Injection", https://owasp.org/www-community/attacks/CSV_Injection
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        if not _NUMBER.fullmatch(value):
+            return "'" + value
+    return value
+
+
+def display_name(name: str | None, limit: int = 120) -> str:
+    """A client's file name for display only: last path part, no control characters, capped."""
+    text = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    text = _CONTROL.sub("", text).strip()
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return text or "upload"
+
+
+def scrub_paths(message: str, replacements: Iterable[tuple[str, str]]) -> str:
+    """Replace server paths in a message by the names the user knows."""
+    for old, new in replacements:
+        if old:
+            message = message.replace(old, new)
+    return message
