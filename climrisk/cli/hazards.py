@@ -191,3 +191,133 @@ def aqueduct_floods_command(
         echo=lambda line: click.echo(line, err=line.startswith("note:")),
     )
     sys.stdout.flush()
+
+
+def _parse_quantiles(quantiles: str) -> tuple[float, ...]:
+    try:
+        qs = tuple(float(q) for q in quantiles.split(",") if q.strip())
+    except ValueError:
+        raise InputError("--quantiles", f"{quantiles!r} is not a list of numbers") from None
+    if not qs or any(not 0 <= q <= 1 for q in qs) or list(qs) != sorted(set(qs)):
+        raise InputError("--quantiles", "give ascending quantiles within [0, 1]")
+    return qs
+
+
+def _echo_line(line: str) -> None:
+    click.echo(line, err=line.startswith("note:"))
+
+
+def _parse_epochs(text: str | None) -> dict[str, tuple[int, int]] | None:
+    if not text:
+        return None
+    epochs: dict[str, tuple[int, int]] = {}
+    for part in text.split(","):
+        label, sep, span = part.partition("=")
+        first, dash, last = span.partition("-")
+        if not sep or not dash or not first.strip().isdigit() or not last.strip().isdigit():
+            raise InputError("--epochs", f"{part!r} is not of the form LABEL=YYYY-YYYY")
+        epochs[label.strip()] = (int(first), int(last))
+    return epochs
+
+
+@import_group.command("cmip6-daily")
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path),
+              help="Folder for the heat, cold and drought layer files.")
+@click.option("--scenario", "scenarios", multiple=True,
+              help="SSP experiment to use (repeatable, e.g. --scenario ssp126); default all.")
+@click.option("--model", "models", multiple=True,
+              help="Model to use (repeatable, name as in the file names); default all given.")
+@click.option("--indicator", "indicators", multiple=True,
+              help="Indicator id (repeatable, e.g. days_above_35c); default all available.")
+@click.option("--quantiles", default="0.1,0.5,0.9", show_default=True,
+              help="Quantiles across models when several models are given.")
+@click.option("--epochs", default=None,
+              help="Non-contract epoch periods, e.g. baseline=1985-2014,2030=2015-2044,"
+                   "2050=2035-2064 (the default).")
+@click.option("--regrid", is_flag=True, default=False,
+              help="Regrid models to one grid (not implemented: the command fails).")
+def cmip6_daily_command(sources: tuple[Path, ...], out_dir: Path, scenarios: tuple[str, ...],
+                        models: tuple[str, ...], indicators: tuple[str, ...], quantiles: str,
+                        epochs: str | None, regrid: bool) -> None:
+    """Import daily tasmax/tasmin/pr netCDFs (NEX-GDDP-CMIP6, ISIMIP3b, CMIP6) with xclim.
+
+    Writes days above 35 degC, cooling/heating degree days (base 18 degC), days below -10 degC
+    and consecutive dry days, averaged over each epoch, quantiles across models. Names like
+    tasmax_day_ACCESS-CM2_ssp370_r1i1p1f1_gn_2050.nc or
+    gfdl-esm4_r1i1p1f1_w5e5_ssp370_pr_global_daily_2041_2050.nc.
+    """
+    from climrisk.hazard.importers.cmip6_daily import import_cmip6_daily
+
+    import_cmip6_daily(list(sources), out_dir, scenarios=list(scenarios) or None,
+                       models=list(models) or None, indicators=list(indicators) or None,
+                       quantiles=_parse_quantiles(quantiles), epochs=_parse_epochs(epochs),
+                       regrid=regrid, echo=_echo_line)
+    sys.stdout.flush()
+
+
+@import_group.command("aqueduct-water")
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path),
+              help="Folder for water_stress__water_stress_ratio.nc.")
+@click.option("--basins", type=click.Path(path_type=Path), default=None,
+              help="HydroBASINS level-6 polygons with pfaf_id (GeoPackage or shapefile).")
+@click.option("--resolution", type=float, default=0.25, show_default=True,
+              help="Output grid spacing [degrees].")
+@click.option("--scenario-map", default="opt=ssp126,bau=ssp370,pes=ssp585", show_default=True,
+              help="Aqueduct 4.0 scenario -> SSP mapping.")
+def aqueduct_water_command(sources: tuple[Path, ...], out_dir: Path, basins: Path | None,
+                           resolution: float, scenario_map: str) -> None:
+    """Import WRI Aqueduct 4.0 water stress (baseline + future CSV) onto a grid.
+
+    SOURCES are Aqueduct40_baseline_annual_y2023m07d05.csv and
+    Aqueduct40_future_annual_y2023m07d05.csv (or their folder). Data: CC BY 4.0, WRI.
+    """
+    from climrisk.hazard.importers._common import parse_mapping
+    from climrisk.hazard.importers.aqueduct_water import (
+        DEFAULT_SCENARIO_MAP,
+        import_aqueduct_water,
+    )
+
+    mapping = parse_mapping(scenario_map, DEFAULT_SCENARIO_MAP, "--scenario-map",
+                            "opt|bau|pes=sspXYZ")
+    import_aqueduct_water(list(sources), out_dir, basins=basins, resolution=resolution,
+                          scenario_map=mapping, echo=_echo_line)
+    sys.stdout.flush()
+
+
+@import_group.command("storm")
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path),
+              help="Folder for tropical_cyclone__max_wind_speed.nc.")
+@click.option("--scenario", "scenarios", multiple=True,
+              help="Scenario label(s) for STORM's SSP5-8.5 future (repeatable; default ssp370, "
+                   "an approximation).")
+@click.option("--model", "models", multiple=True,
+              help="Future model to use (repeatable, e.g. --model EC-Earth3P-HR); default all.")
+@click.option("--return-periods", default=None,
+              help="Return periods to keep, e.g. 10,100,1000 (default the contract's 10, 20, "
+                   "50, 100, 200, 500, 1000).")
+@click.option("--quantiles", default="0.1,0.5,0.9", show_default=True,
+              help="Quantiles across future models when several are given.")
+def storm_command(sources: tuple[Path, ...], out_dir: Path, scenarios: tuple[str, ...],
+                  models: tuple[str, ...], return_periods: str | None, quantiles: str) -> None:
+    """Import STORM tropical-cyclone return-period GeoTIFFs (files or folders).
+
+    Names like STORM_FIXED_RETURN_PERIODS_constant_100_YR_RP.tif (present) and
+    STORM_FIXED_RETURN_PERIODS_EC-Earth3P-HR_100_YR_RP.tif (future). 10-minute winds become
+    1-minute winds (/ 0.88, WMO/TD-No. 1555). Data: CC0, Bloemendaal et al.
+    """
+    from climrisk.hazard.importers.storm import import_storm
+
+    rps = None
+    if return_periods:
+        try:
+            rps = [float(r) for r in return_periods.split(",") if r.strip()]
+        except ValueError:
+            raise InputError("--return-periods",
+                             f"{return_periods!r} is not a list of numbers") from None
+    import_storm(list(sources), out_dir, scenarios=list(scenarios) or ("ssp370",),
+                 models=list(models) or None, return_periods=rps,
+                 quantiles=_parse_quantiles(quantiles), echo=_echo_line)
+    sys.stdout.flush()

@@ -5,8 +5,22 @@ import function.
 """
 
 from climrisk.hazard.importers.aqueduct import import_aqueduct_floods
+from climrisk.hazard.importers.aqueduct_water import import_aqueduct_water
+from climrisk.hazard.importers.cmip6_daily import import_cmip6_daily
+from climrisk.hazard.importers.storm import import_storm
 
-__all__ = ["IMPORTERS", "import_aqueduct_floods"]
+__all__ = [
+    "IMPORTERS",
+    "import_aqueduct_floods",
+    "import_aqueduct_water",
+    "import_cmip6_daily",
+    "import_storm",
+]
 
-IMPORTERS = {"aqueduct-floods": import_aqueduct_floods}
+IMPORTERS = {
+    "aqueduct-floods": import_aqueduct_floods,
+    "cmip6-daily": import_cmip6_daily,
+    "aqueduct-water": import_aqueduct_water,
+    "storm": import_storm,
+}
 """Importer name -> function(sources, out_dir, **options) -> list of written paths."""
