@@ -321,3 +321,66 @@ def storm_command(sources: tuple[Path, ...], out_dir: Path, scenarios: tuple[str
                  models=list(models) or None, return_periods=rps,
                  quantiles=_parse_quantiles(quantiles), echo=_echo_line)
     sys.stdout.flush()
+
+
+@import_group.command("fwi")
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path),
+              help="Folder for wildfire__days_fwi_above_30.nc.")
+@click.option("--scenario", "scenarios", multiple=True,
+              help="SSP experiment to use (repeatable, e.g. --scenario ssp126); default all.")
+@click.option("--model", "models", multiple=True,
+              help="Model to use (repeatable, name as in the file names); default all given.")
+@click.option("--threshold", type=float, default=30.0, show_default=True,
+              help="Count days with FWI above this value (the contract indicator uses 30).")
+@click.option("--quantiles", default="0.1,0.5,0.9", show_default=True,
+              help="Quantiles across models when several models are given.")
+@click.option("--epochs", default=None,
+              help="Non-contract epoch periods, e.g. baseline=1985-2014,2030=2015-2044,"
+                   "2050=2035-2064 (the default).")
+def fwi_command(sources: tuple[Path, ...], out_dir: Path, scenarios: tuple[str, ...],
+                models: tuple[str, ...], threshold: float, quantiles: str,
+                epochs: str | None) -> None:
+    """Import daily CMIP6 Fire Weather Index netCDFs (Quilcaille et al. 2023).
+
+    Counts days per year with FWI > 30, averages each epoch, quantiles across models. Names
+    like fwi_day_MPI-ESM1-2-HR_ssp370_r1i1p1f1_gn_20150101-20641231.nc or
+    fwi_day_MPI-ESM1-2-HR_historical_r1i1p1f1_gn.nc. Data: CC BY 4.0, ETH Zurich.
+    """
+    from climrisk.hazard.importers.fwi import import_fwi
+
+    import_fwi(list(sources), out_dir, scenarios=list(scenarios) or None,
+               models=list(models) or None, threshold=threshold,
+               quantiles=_parse_quantiles(quantiles), epochs=_parse_epochs(epochs),
+               echo=_echo_line)
+    sys.stdout.flush()
+
+
+@import_group.command("cds-indices")
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path),
+              help="Folder for the layer files (drought__consecutive_dry_days.nc).")
+@click.option("--scenario", "scenarios", multiple=True,
+              help="SSP experiment to use (repeatable, ssp126 or ssp1_2_6); default all.")
+@click.option("--model", "models", multiple=True,
+              help="Model to use (repeatable, CMIP6 source_id); default all given.")
+@click.option("--quantiles", default="0.1,0.5,0.9", show_default=True,
+              help="Quantiles across models when several models are given.")
+@click.option("--epochs", default=None,
+              help="Non-contract epoch periods, e.g. baseline=1985-2014,2030=2015-2044,"
+                   "2050=2035-2064 (the default).")
+def cds_indices_command(sources: tuple[Path, ...], out_dir: Path, scenarios: tuple[str, ...],
+                        models: tuple[str, ...], quantiles: str, epochs: str | None) -> None:
+    """Import Copernicus CDS sis-extreme-indices-cmip6 yearly ETCCDI netCDFs.
+
+    cddETCCDI becomes drought__consecutive_dry_days (epoch means, quantiles across models);
+    indices without a contract indicator are skipped. Names like
+    cddETCCDI_yr_ACCESS-CM2_historical_r1i1p1f1_no-base_v20191108_1850-2014_v2-0.nc.
+    Data: C3S, CC BY 4.0 (see the CDS dataset licence).
+    """
+    from climrisk.hazard.importers.cds_indices import import_cds_indices
+
+    import_cds_indices(list(sources), out_dir, scenarios=list(scenarios) or None,
+                       models=list(models) or None, quantiles=_parse_quantiles(quantiles),
+                       epochs=_parse_epochs(epochs), echo=_echo_line)
+    sys.stdout.flush()

@@ -61,7 +61,9 @@ def report_input_error(error: InputError) -> None:
 def main(argv: list[str] | None = None) -> None:
     """Run the command line and exit with the contract's status."""
     try:
-        cli.main(args=argv, prog_name="climrisk", standalone_mode=False)
+        status = cli.main(args=argv, prog_name="climrisk", standalone_mode=False)
+        if isinstance(status, int) and status != 0:  # click returns Exit codes in this mode
+            sys.exit(status)
     except click.exceptions.Exit as exit_:
         sys.exit(exit_.exit_code)
     except click.exceptions.Abort:

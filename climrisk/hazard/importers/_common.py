@@ -16,8 +16,11 @@ from climrisk.hazard.layer import EPOCH_PERIODS
 
 __all__ = [
     "contract_dataset",
+    "ensemble_quantiles",
+    "epoch_mean",
     "expand_sources",
     "format_mapping",
+    "grid_key",
     "parse_mapping",
     "provenance",
     "sha256",
@@ -159,3 +162,29 @@ def write_layer(ds: xr.Dataset, out_dir: str | Path) -> Path:
         if tmp.exists():
             tmp.unlink()
     return target
+
+
+def grid_key(da: xr.DataArray) -> tuple:
+    """A hashable key of a layer's grid (coordinates rounded to 1e-6 degree)."""
+    return (tuple(np.round(da["lat"].values, 6)), tuple(np.round(da["lon"].values, 6)))
+
+
+def epoch_mean(annual: xr.DataArray, epoch: str, period: tuple[int, int],
+               where: Path) -> xr.DataArray:
+    """Mean of annual values over an epoch's years; every year must be present."""
+    y0, y1 = period
+    have = {int(y) for y in annual["year"].values}
+    missing = [y for y in range(y0, y1 + 1) if y not in have]
+    if missing:
+        raise InputError(where, f"epoch {epoch} needs every year {y0}-{y1}; missing "
+                                f"{missing[0]}..{missing[-1]} ({len(missing)} years)")
+    return annual.sel(year=slice(y0, y1)).mean("year")
+
+
+def ensemble_quantiles(per_model: list[xr.DataArray], models: list[str],
+                       quantiles: Sequence[float]) -> xr.DataArray:
+    """Quantiles across models (the single model itself when there is only one)."""
+    if len(per_model) == 1:
+        return per_model[0]
+    stacked = xr.concat(per_model, dim="model", join="exact").assign_coords(model=models)
+    return stacked.chunk({"model": -1}).quantile(list(quantiles), dim="model", skipna=False)

@@ -48,7 +48,10 @@ import xarray as xr
 from climrisk.errors import InputError
 from climrisk.hazard.importers._common import (
     contract_dataset,
+    ensemble_quantiles,
+    epoch_mean,
     expand_sources,
+    grid_key,
     provenance,
     stack_scenarios,
     write_layer,
@@ -255,29 +258,6 @@ def annual_indicators(daily: Mapping[str, xr.DataArray],
     return out
 
 
-def _grid_key(da: xr.DataArray) -> tuple:
-    return (tuple(np.round(da["lat"].values, 6)), tuple(np.round(da["lon"].values, 6)))
-
-
-def _epoch_mean(annual: xr.DataArray, epoch: str, period: tuple[int, int],
-                where: Path) -> xr.DataArray:
-    y0, y1 = period
-    have = set(int(y) for y in annual["year"].values)
-    missing = [y for y in range(y0, y1 + 1) if y not in have]
-    if missing:
-        raise InputError(where, f"epoch {epoch} needs every year {y0}-{y1}; missing "
-                                f"{missing[0]}..{missing[-1]} ({len(missing)} years)")
-    return annual.sel(year=slice(y0, y1)).mean("year")
-
-
-def _ensemble(per_model: list[xr.DataArray], models: list[str],
-              quantiles: Sequence[float]) -> xr.DataArray:
-    if len(per_model) == 1:
-        return per_model[0]
-    stacked = xr.concat(per_model, dim="model", join="exact").assign_coords(model=models)
-    return stacked.chunk({"model": -1}).quantile(list(quantiles), dim="model", skipna=False)
-
-
 def import_cmip6_daily(
     sources: Sequence[str | Path],
     out_dir: str | Path,
@@ -385,7 +365,7 @@ def import_cmip6_daily(
             for var in needed:
                 fs = groups[(model, exp, var)]
                 da = _open_series(fs)
-                key = _grid_key(da)
+                key = grid_key(da)
                 if ref is None:
                     ref = key
                 elif key != ref:
@@ -402,7 +382,7 @@ def import_cmip6_daily(
         annual = annual_indicators(hist, wanted)
         for name in wanted:
             baseline_members[name].append(
-                _epoch_mean(annual[name], "baseline", epochs["baseline"], where))
+                epoch_mean(annual[name], "baseline", epochs["baseline"], where))
         for ssp in ssps:
             joined = {}
             for v in needed:
@@ -414,7 +394,7 @@ def import_cmip6_daily(
             for name in wanted:
                 for epoch in ("2030", "2050"):
                     future_members[name][ssp][epoch].append(
-                        _epoch_mean(annual[name], epoch, epochs[epoch], where))
+                        epoch_mean(annual[name], epoch, epochs[epoch], where))
         echo(f"{model}: indicators set up for historical and {', '.join(ssps)}")
     if len(model_names) > 1:
         echo(f"quantiles {', '.join(f'{q:g}' for q in quantiles)} across "
@@ -425,8 +405,8 @@ def import_cmip6_daily(
     written = []
     for name in wanted:
         hazard, units, long_name, _ = INDICATORS[name]
-        base = _ensemble(baseline_members[name], model_names, quantiles)
-        future = {s: {e: _ensemble(future_members[name][s][e], model_names, quantiles)
+        base = ensemble_quantiles(baseline_members[name], model_names, quantiles)
+        future = {s: {e: ensemble_quantiles(future_members[name][s][e], model_names, quantiles)
                       for e in ("2030", "2050")} for s in ssps}
         data = stack_scenarios(base, future)
         ds = contract_dataset(
