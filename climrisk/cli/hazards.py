@@ -235,15 +235,17 @@ def _parse_epochs(text: str | None) -> dict[str, tuple[int, int]] | None:
 @click.option("--epochs", default=None,
               help="Non-contract epoch periods, e.g. baseline=1985-2014,2030=2015-2044,"
                    "2050=2035-2064 (the default).")
-@click.option("--regrid", is_flag=True, default=False,
-              help="Regrid models to one grid (not implemented: the command fails).")
+@click.option("--regrid", type=click.Choice(["nearest", "bilinear"]), default=None,
+              help="Interpolate models on other grids onto the first model's grid "
+                   "(default: mixed grids are an error).")
 def cmip6_daily_command(sources: tuple[Path, ...], out_dir: Path, scenarios: tuple[str, ...],
                         models: tuple[str, ...], indicators: tuple[str, ...], quantiles: str,
-                        epochs: str | None, regrid: bool) -> None:
+                        epochs: str | None, regrid: str | None) -> None:
     """Import daily tasmax/tasmin/pr netCDFs (NEX-GDDP-CMIP6, ISIMIP3b, CMIP6) with xclim.
 
-    Writes days above 35 degC, cooling/heating degree days (base 18 degC), days below -10 degC
-    and consecutive dry days, averaged over each epoch, quantiles across models. Names like
+    Writes days above 35 degC, cooling/heating degree days (base 18 degC), days below -10 degC,
+    consecutive dry days, frost days, ice days and the maximum 5-day precipitation (Rx5day),
+    averaged over each epoch, quantiles across models. Names like
     tasmax_day_ACCESS-CM2_ssp370_r1i1p1f1_gn_2050.nc or
     gfdl-esm4_r1i1p1f1_w5e5_ssp370_pr_global_daily_2041_2050.nc.
     """

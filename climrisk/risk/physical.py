@@ -54,6 +54,9 @@ HAZARD_CATEGORY: dict[str, str] = {
 PRIMARY_INDICATOR: dict[str, str] = {
     "extreme_heat": "days_above_35c",
     "extreme_cold": "days_below_minus_10c",
+    "riverine_flood": "flood_depth",
+    "pluvial_flood": "flood_depth",
+    "coastal_flood": "flood_depth",
 }
 FLOOD_HAZARDS = frozenset({"riverine_flood", "pluvial_flood", "coastal_flood"})
 REPORT_RETURN_PERIOD = 100.0

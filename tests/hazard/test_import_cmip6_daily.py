@@ -31,6 +31,7 @@ SSPS = ("ssp126", "ssp370")
 # short test epochs; "2030" spans the historical/SSP boundary (2014/2015)
 TEST_EPOCHS = {"baseline": (2011, 2012), "2030": (2014, 2015), "2050": (2015, 2016)}
 PR_DRY = 1.0 / 86400.0  # 1 mm/day in kg m-2 s-1
+RAIN_PULSE = 40.0 / 86400.0  # 40 mm/day across the historical/SSP boundary (one cell)
 
 
 def _times(year, calendar):
@@ -39,15 +40,17 @@ def _times(year, calendar):
 
 
 def _daily(seed, var, ndays):
-    """Random daily values away from the thresholds (35 degC, -10 degC, 1 mm/day)."""
+    """Random daily values away from the thresholds (35, 0, -10 degC, 1 mm/day)."""
     rng = np.random.default_rng(seed)
     shape = (ndays, LAT.size, LON.size)
     if var == "tasmax":
-        values = rng.uniform(295.0, 318.0, shape)
+        values = rng.uniform(268.0, 318.0, shape)
         values = np.where(np.abs(values - 308.15) < 0.05, 300.0, values)
+        values = np.where(np.abs(values - 273.15) < 0.05, 270.0, values)
     elif var == "tasmin":
         values = rng.uniform(250.0, 290.0, shape)
         values = np.where(np.abs(values - 263.15) < 0.05, 270.0, values)
+        values = np.where(np.abs(values - 273.15) < 0.05, 280.0, values)
     else:  # pr: wet days 5 mm/day, dry days 0.2 mm/day, in runs
         wet = rng.uniform(size=shape) < 0.25
         values = np.where(wet, 5.0, 0.2) / 86400.0
@@ -82,6 +85,10 @@ def nex(tmp_path_factory):
                 for var in ("tasmax", "tasmin", "pr"):
                     seed += 1
                     values = _daily(seed, var, ndays)
+                    if var == "pr" and (exp, year) == ("historical", 2014):
+                        values[-3:, 0, 1] = RAIN_PULSE  # 31 Dec 2014 back to 29 Dec
+                    elif var == "pr" and year == 2015:
+                        values[:2, 0, 1] = RAIN_PULSE  # 1-2 Jan 2015
                     raw[(model, exp, var, year)] = values
                     name = f"{var}_day_{model}_{exp}_r1i1p1f1_gn_{year}.nc"
                     _write_year(folder / name, var, year, calendar, values)
@@ -99,6 +106,27 @@ def _longest_dry_run(pr):
     return best
 
 
+def _rx5day(raw, model, exp, year):
+    """Hand Rx5day [mm] as xclim defines it: 5-day sums over the continuous series (historical
+    then SSP), the maximum of the sums whose last day falls in ``year``; the first four days
+    of the series end no window, windows ending in early January reach into December."""
+    years = [y for y in (*HIST_YEARS, *SSP_YEARS) if y <= year]
+    parts = [raw[(model, "historical" if y <= 2014 else exp, "pr", y)] for y in years]
+    pr_mm = np.concatenate(parts).astype(np.float64) * 86400.0
+    end_year = np.concatenate([np.full(p.shape[0], y) for y, p in zip(years, parts, strict=True)])
+    csum = np.concatenate([np.zeros((1, *pr_mm.shape[1:])), np.cumsum(pr_mm, axis=0)])
+    sums = csum[5:] - csum[:-5]  # sums[i] = days i..i+4, ending on day i + 4
+    return sums[end_year[4:] == year].max(axis=0)
+
+
+def test_rx5day_hand_calculation_spans_the_run_boundary(nex):
+    """The 2015 maximum is the 29 Dec 2014 - 2 Jan 2015 window (5 x 40 mm)."""
+    _, raw = nex
+    for model in MODELS:
+        assert _rx5day(raw, model, "ssp126", 2015)[0, 1] == pytest.approx(200.0, rel=1e-6)
+        assert _rx5day(raw, model, "ssp126", 2014)[0, 1] < 200.0 - 60.0
+
+
 def _hand(raw, model, exp, year):
     """Annual indicators by hand with numpy on the raw daily values."""
     hexp = "historical" if year <= 2014 else exp
@@ -107,6 +135,9 @@ def _hand(raw, model, exp, year):
     pr = raw[(model, hexp, "pr", year)]
     tas = (tx + tn) / 2.0
     return {
+        "frost_days": (tn < 273.15).sum(axis=0),
+        "ice_days": (tx < 273.15).sum(axis=0),
+        "max_5day_precipitation": _rx5day(raw, model, exp, year),
         "days_above_35c": (tx > 35.0 + 273.15).sum(axis=0),
         "cooling_degree_days": np.maximum(tas - (18.0 + 273.15), 0.0).sum(axis=0),
         "days_below_minus_10c": (tn < -10.0 + 273.15).sum(axis=0),
@@ -149,7 +180,8 @@ def test_xclim_matches_hand_calculation(nex, imported):
     assert sorted(p.name for p in written) == sorted([
         "extreme_heat__days_above_35c.nc", "extreme_heat__cooling_degree_days.nc",
         "extreme_cold__days_below_minus_10c.nc", "extreme_cold__heating_degree_days.nc",
-        "drought__consecutive_dry_days.nc"])
+        "drought__consecutive_dry_days.nc", "extreme_cold__frost_days.nc",
+        "extreme_cold__ice_days.nc", "pluvial_flood__max_5day_precipitation.nc"])
     assert any("(tasmax + tasmin) / 2" in line for line in lines)
     catalog = open_catalog(out)
     # only the (test-only) epoch periods differ from the contract
@@ -158,7 +190,10 @@ def test_xclim_matches_hand_calculation(nex, imported):
                               ("cooling_degree_days", "extreme_heat"),
                               ("days_below_minus_10c", "extreme_cold"),
                               ("heating_degree_days", "extreme_cold"),
-                              ("consecutive_dry_days", "drought")):
+                              ("consecutive_dry_days", "drought"),
+                              ("frost_days", "extreme_cold"),
+                              ("ice_days", "extreme_cold"),
+                              ("max_5day_precipitation", "pluvial_flood")):
         layer = catalog[(hazard, indicator)]
         assert layer.scenarios == SSPS and layer.quantiles == (0.1, 0.5, 0.9)
         assert layer.illustrative is False
@@ -192,16 +227,17 @@ def test_provenance_and_sampling(nex, imported):
     assert_allclose(got, [np.median(members)], rtol=1e-6)
 
 
-def _write_isimip(folder, var, exp, y0, y1, value_of_year, units="K"):
+def _write_isimip(folder, var, exp, y0, y1, value_of_year, units="K", *, model="gfdl-esm4",
+                  lat=(45.25, 44.75), lon=(-0.25, 0.25)):
     """One ISIMIP3b decadal file: lat descending (north first), lon -180..180, 0.5 degree."""
     times = pd.date_range(f"{y0}-01-01", f"{y1}-12-31", freq="D")
-    lat = np.array([45.25, 44.75])
-    lon = np.array([-0.25, 0.25])
-    values = np.stack([np.full((2, 2), value_of_year(t.year, t.day_of_year), np.float32)
+    lat, lon = np.asarray(lat), np.asarray(lon)
+    values = np.stack([np.broadcast_to(np.asarray(value_of_year(t.year, t.day_of_year),
+                                                  np.float32), (lat.size, lon.size))
                        for t in times])
     ds = xr.Dataset({var: (("time", "lat", "lon"), values, {"units": units})},
                     coords={"time": times, "lat": lat, "lon": lon})
-    name = f"gfdl-esm4_r1i1p1f1_w5e5_{exp}_{var}_global_daily_{y0}_{y1}.nc"
+    name = f"{model}_r1i1p1f1_w5e5_{exp}_{var}_global_daily_{y0}_{y1}.nc"
     ds.to_netcdf(folder / name, encoding={"time": {"units": "days since 1850-01-01",
                                                    "calendar": "proleptic_gregorian"}})
     return folder / name
@@ -307,5 +343,75 @@ def test_mixed_grids_are_an_error(tmp_path):
     with pytest.raises(InputError, match="grid") as info:
         import_cmip6_daily([folder], tmp_path / "out", epochs=TEST_EPOCHS, echo=lambda _: None)
     assert other.name in str(info.value)
-    with pytest.raises(InputError, match="regridding is not implemented"):
-        import_cmip6_daily([folder], tmp_path / "out", regrid=True, echo=lambda _: None)
+    # --regrid works across models only: the files of one model must share a grid
+    with pytest.raises(InputError, match="other files of model gfdl-esm4") as info:
+        import_cmip6_daily([folder], tmp_path / "out", epochs=TEST_EPOCHS, regrid="nearest",
+                           echo=lambda _: None)
+    assert other.name in str(info.value)
+    with pytest.raises(InputError, match="unknown regrid method"):
+        import_cmip6_daily([folder], tmp_path / "out", regrid="cubic", echo=lambda _: None)
+
+
+B_LAT = np.array([44.7, 45.3, 45.9])  # second model's grid (0.6 x 0.5 degree)
+B_LON = np.array([-0.3, 0.2, 0.7])
+B_HOT = 1 + 2 * np.arange(9).reshape(3, 3)  # historical hot days per year in each cell
+
+
+def _b_tasmax(year, doy):
+    hot = B_HOT + (0 if year <= 2014 else 10)
+    return np.where(doy <= hot, 310.0, 300.0)
+
+
+def _hand_two_models(b_on_target):
+    """Epoch means of days above 35 degC: model A (_isimip_tasmax) and model B on A's grid."""
+    a = {"baseline": 5.0, "2030": (5.0 + 10.0) / 2, "2050": 10.0}  # 2014 5 days, 2015-16 10
+    b = {"baseline": b_on_target, "2030": b_on_target + 5.0, "2050": b_on_target + 10.0}
+    return {e: np.stack([np.full_like(b[e], a[e], dtype=float), b[e]]) for e in a}
+
+
+def test_regrid_two_models(tmp_path):
+    folder = tmp_path / "two"
+    folder.mkdir()
+    _write_isimip(folder, "tasmax", "historical", 2011, 2014, _isimip_tasmax)
+    _write_isimip(folder, "tasmax", "ssp126", 2015, 2016, _isimip_tasmax)
+    b_hist = _write_isimip(folder, "tasmax", "historical", 2011, 2014, _b_tasmax,
+                           model="ipsl-cm6a-lr", lat=B_LAT, lon=B_LON)
+    _write_isimip(folder, "tasmax", "ssp126", 2015, 2016, _b_tasmax, model="ipsl-cm6a-lr",
+                  lat=B_LAT, lon=B_LON)
+    with pytest.raises(InputError, match="--regrid") as info:
+        import_cmip6_daily([folder], tmp_path / "out", epochs=TEST_EPOCHS, echo=lambda _: None)
+    assert b_hist.name in str(info.value)
+    out = tmp_path / "nearest"
+    with pytest.raises(SystemExit) as exit_info:
+        main(["hazards", "import", "cmip6-daily", str(folder), "--out", str(out),
+              "--regrid", "nearest", "--epochs",
+              "baseline=2011-2012,2030=2014-2015,2050=2015-2016"])
+    assert exit_info.value.code == 0
+    lat_a, lon_a = np.array([44.75, 45.25]), np.array([-0.25, 0.25])  # model A, lat ascending
+    layer = open_catalog(out)[("extreme_heat", "days_above_35c")]
+    assert layer.attrs["climrisk_regrid"].startswith("nearest")
+    assert "grid of gfdl-esm4" in layer.attrs["climrisk_regrid"]
+    assert "ipsl-cm6a-lr" in layer.attrs["climrisk_regrid"]
+    data = layer.data.load()
+    assert_allclose(data["lat"].values, lat_a)
+    assert_allclose(data["lon"].values, lon_a)
+    i = np.abs(B_LAT[:, None] - lat_a[None, :]).argmin(axis=0)  # nearest lookup by hand
+    j = np.abs(B_LON[:, None] - lon_a[None, :]).argmin(axis=0)
+    assert (i.tolist(), j.tolist()) == ([0, 1], [0, 1])
+    members = _hand_two_models(B_HOT[np.ix_(i, j)].astype(float))
+    for epoch, stacked in members.items():
+        for q in (0.1, 0.5, 0.9):
+            assert_allclose(data.sel(scenario="ssp126", epoch=epoch, quantile=q).values,
+                            np.quantile(stacked, q, axis=0), rtol=1e-6, err_msg=f"{epoch} {q}")
+    # bilinear: B_HOT is linear in lat and lon, so interpolation reproduces the plane exactly
+    out = tmp_path / "bilinear"
+    import_cmip6_daily([folder], out, epochs=TEST_EPOCHS, regrid="bilinear",
+                       echo=lambda _: None)
+    layer = open_catalog(out)[("extreme_heat", "days_above_35c")]
+    assert layer.attrs["climrisk_regrid"].startswith("bilinear")
+    plane = 1 + 2 * (3 * (lat_a[:, None] - 44.7) / 0.6 + (lon_a[None, :] + 0.3) / 0.5)
+    members = _hand_two_models(plane)
+    data = layer.data.load()
+    for epoch, stacked in members.items():
+        assert_allclose(data.sel(scenario="ssp126", epoch=epoch, quantile=0.5).values,
+                        np.median(stacked, axis=0), rtol=1e-5, err_msg=epoch)

@@ -1,4 +1,4 @@
-"""Import daily CMIP6 temperature and precipitation into chronic heat, cold and drought layers.
+"""Import daily CMIP6 temperature and precipitation into chronic heat, cold, drought, rain layers.
 
 Inputs are daily netCDF files of ``tasmax``, ``tasmin`` (K) and ``pr`` (kg m-2 s-1), optionally
 ``tas`` (K), for a historical run and SSP runs of one or more climate models, named as
@@ -19,7 +19,17 @@ are written. Indicators (contract names):
 * ``extreme_cold__days_below_minus_10c``: days with ``tasmin < -10 °C`` (``tn_days_below``),
 * ``extreme_cold__heating_degree_days``: sum of ``max(18 °C - tas, 0)`` (``heating_degree_days``),
 * ``drought__consecutive_dry_days``: longest run of days with ``pr < 1 mm/day``
-  (``maximum_consecutive_dry_days``).
+  (``maximum_consecutive_dry_days``),
+* ``extreme_cold__frost_days``: days with ``tasmin < 0 °C`` (ETCCDI FD [4]_, ``frost_days``),
+* ``extreme_cold__ice_days``: days with ``tasmax < 0 °C`` (ETCCDI ID, ``ice_days``),
+* ``pluvial_flood__max_5day_precipitation``: annual maximum 5-day precipitation amount in mm
+  (ETCCDI Rx5day, ``max_n_day_precipitation_amount`` with ``window=5``): the 5-day sums run
+  over the continuous daily series and each is counted in the year of its last day, so a
+  window may begin in the previous December (the first four days of a series have no window).
+
+Where models come on different grids, ``regrid="nearest"`` or ``"bilinear"`` interpolates each
+model's annual values onto the grid of the first model (models sorted by name) before the
+quantiles across models; target cells outside the other model's grid are NaN.
 
 Where no ``tas`` files are given, daily mean temperature is ``(tasmax + tasmin) / 2``
 (xclim ``tas_from_tasmin_tasmax``), the usual approximation for degree days.
@@ -32,6 +42,9 @@ References
    CMIP6", Scientific Data 9, 262, 2022. doi:10.1038/s41597-022-01393-4
 .. [3] S. Lange, "Trend-preserving bias adjustment and statistical downscaling with ISIMIP3BASD
    (v1.0)", Geoscientific Model Development 12, 3055-3070, 2019. doi:10.5194/gmd-12-3055-2019
+.. [4] X. Zhang, L. Alexander, G. C. Hegerl, et al., "Indices for monitoring changes in
+   extremes based on daily temperature and precipitation data", WIREs Climate Change 2(6),
+   851-870, 2011. doi:10.1002/wcc.147
 """
 
 from __future__ import annotations
@@ -60,6 +73,7 @@ from climrisk.hazard.importers._common import (
 __all__ = [
     "DEFAULT_EPOCHS",
     "INDICATORS",
+    "REGRID_METHODS",
     "DailyFile",
     "annual_indicators",
     "import_cmip6_daily",
@@ -86,8 +100,20 @@ INDICATORS: dict[str, tuple[str, str, str, str]] = {
     "consecutive_dry_days": ("drought", "day",
                              "annual maximum run of days with precipitation below 1 mm/day",
                              "pr"),
+    "frost_days": ("extreme_cold", "day/year",
+                   "days per year with daily minimum temperature below 0 degC (ETCCDI FD)",
+                   "tasmin"),
+    "ice_days": ("extreme_cold", "day/year",
+                 "days per year with daily maximum temperature below 0 degC (ETCCDI ID)",
+                 "tasmax"),
+    "max_5day_precipitation": ("pluvial_flood", "mm",
+                               "annual maximum 5-day precipitation amount (ETCCDI Rx5day)",
+                               "pr"),
 }
 """Indicator id -> (hazard, units, long name, daily variable needed)."""
+
+REGRID_METHODS: dict[str, str] = {"nearest": "nearest", "bilinear": "linear"}
+"""``regrid`` choice -> ``xarray.DataArray.interp`` method."""
 
 _XCLIM_CALLS = {
     "days_above_35c": "xclim.indices.tx_days_above(tasmax, thresh='35 degC', op='>')",
@@ -95,6 +121,11 @@ _XCLIM_CALLS = {
     "days_below_minus_10c": "xclim.indices.tn_days_below(tasmin, thresh='-10 degC', op='<')",
     "heating_degree_days": "xclim.indices.heating_degree_days(tas, thresh='18 degC')",
     "consecutive_dry_days": "xclim.indices.maximum_consecutive_dry_days(pr, thresh='1 mm/day')",
+    "frost_days": "xclim.indices.frost_days(tasmin, thresh='0 degC')",
+    "ice_days": "xclim.indices.ice_days(tasmax, thresh='0 degC')",
+    "max_5day_precipitation": ("xclim.indices.max_n_day_precipitation_amount(pr, window=5) "
+                               "in mm (5-day sums over the continuous series, each in the "
+                               "year of its last day)"),
 }
 _VARIABLES = ("tasmax", "tasmin", "tas", "pr")
 _NEX = re.compile(r"^(?P<var>[a-z]+)_day_(?P<model>[^_]+)_(?P<exp>historical|ssp\d{3})_"
@@ -230,6 +261,7 @@ def annual_indicators(daily: Mapping[str, xr.DataArray],
     .. [1] Bourgault et al. (2023), JOSS 8(85), 5415. doi:10.21105/joss.05415
     """
     import xclim.indices as xi
+    from xclim.core.units import convert_units_to
 
     def tas() -> xr.DataArray:
         if "tas" in daily:
@@ -247,6 +279,11 @@ def annual_indicators(daily: Mapping[str, xr.DataArray],
                                                               freq="YS"),
         "consecutive_dry_days": lambda: xi.maximum_consecutive_dry_days(
             daily["pr"], thresh="1 mm/day", freq="YS"),
+        "frost_days": lambda: xi.frost_days(daily["tasmin"], thresh="0 degC", freq="YS"),
+        "ice_days": lambda: xi.ice_days(daily["tasmax"], thresh="0 degC", freq="YS"),
+        "max_5day_precipitation": lambda: convert_units_to(
+            xi.max_n_day_precipitation_amount(daily["pr"], window=5, freq="YS"), "mm",
+            context="hydro"),
     }
     out = {}
     with warnings.catch_warnings():
@@ -267,7 +304,7 @@ def import_cmip6_daily(
     indicators: Sequence[str] | None = None,
     quantiles: Sequence[float] = (0.1, 0.5, 0.9),
     epochs: Mapping[str, tuple[int, int]] | None = None,
-    regrid: bool = False,
+    regrid: str | None = None,
     echo: Callable[[str], None] = print,
 ) -> list[Path]:
     """Convert daily CMIP6-family netCDFs into chronic heat, cold and drought layers.
@@ -291,8 +328,14 @@ def import_cmip6_daily(
         Epoch label -> (first year, last year); default :data:`DEFAULT_EPOCHS` (the contract).
         Other periods are written into the ``epoch_*`` attributes.
     regrid
-        Regridding models onto a common grid is not implemented; every model must share one
-        grid, and ``regrid=True`` raises.
+        ``None`` (default): every model must be on one grid, otherwise the import stops naming
+        the first file on another grid. ``"nearest"`` or ``"bilinear"``: models on other grids
+        are interpolated (``xarray.DataArray.interp`` with method ``"nearest"`` or
+        ``"linear"``) onto the grid of the first model (sorted by name), annual values before
+        the epoch means and quantiles; target cells outside a model's grid are NaN (for
+        ``"nearest"``, outside its cells; for ``"bilinear"``, outside its cell centres). The
+        files of one model must still share one grid. The method and target grid are
+        recorded in the ``climrisk_regrid`` attribute.
     echo
         Where progress lines are printed.
 
@@ -310,8 +353,9 @@ def import_cmip6_daily(
     epochs = dict(DEFAULT_EPOCHS if epochs is None else epochs)
     if list(epochs) != ["baseline", "2030", "2050"]:
         raise InputError("epochs", "epochs must be exactly baseline, 2030, 2050")
-    if regrid:
-        raise InputError("--regrid", "regridding is not implemented; give files on one grid")
+    if regrid is not None and regrid not in REGRID_METHODS:
+        raise InputError("--regrid", f"unknown regrid method {regrid!r}; expected "
+                                     f"{' or '.join(REGRID_METHODS)}")
     files = [parse_daily_name(p) for p in expand_sources(sources, ["*.nc"])]
     if not files:
         raise InputError(", ".join(map(str, sources)), "no daily netCDF file found")
@@ -358,20 +402,36 @@ def import_cmip6_daily(
                     raise InputError(files[0].path.parent,
                                      f"no {var} files for model {model}, experiment {exp} "
                                      "(choose models with --model, scenarios with --scenario)")
-    ref: tuple | None = None
+    first_grid: tuple | None = None
+    regridded: list[str] = []
     series: dict[tuple[str, str, str], xr.DataArray] = {}
     for model in model_names:
+        ref: tuple | None = None
         for exp in ["historical", *ssps]:
             for var in needed:
                 fs = groups[(model, exp, var)]
                 da = _open_series(fs)
                 key = grid_key(da)
+                if first_grid is None:
+                    first_grid = key
                 if ref is None:
                     ref = key
+                    if key != first_grid and regrid is None:
+                        raise InputError(fs[0].path, f"grid (lat/lon) of model {model} differs "
+                                                     f"from that of {model_names[0]}; use "
+                                                     "--regrid nearest|bilinear or regrid the "
+                                                     "inputs to one grid first")
+                    if key != first_grid:
+                        regridded.append(model)
                 elif key != ref:
-                    raise InputError(fs[0].path, "grid (lat/lon) differs from the other files; "
-                                                 "regrid the inputs to one grid first")
+                    raise InputError(fs[0].path, f"grid (lat/lon) differs from the other files "
+                                                 f"of model {model}; regrid the inputs to one "
+                                                 "grid first")
                 series[(model, exp, var)] = da
+    target = series[(model_names[0], "historical", needed[0])]  # the grid models go onto
+    if regrid is not None:
+        echo(f"regrid ({regrid}) onto the grid of {model_names[0]}: "
+             f"{', '.join(regridded) or 'no model needs it'}")
     # annual indicators per model and run (historical alone; historical + SSP)
     baseline_members: dict[str, list[xr.DataArray]] = {n: [] for n in wanted}
     future_members: dict[str, dict[str, dict[str, list[xr.DataArray]]]] = {
@@ -379,7 +439,7 @@ def import_cmip6_daily(
     for model in model_names:
         hist = {v: series[(model, "historical", v)] for v in needed}
         where = groups[(model, "historical", needed[0])][0].path
-        annual = annual_indicators(hist, wanted)
+        annual = _onto(annual_indicators(hist, wanted), model in regridded, target, regrid)
         for name in wanted:
             baseline_members[name].append(
                 epoch_mean(annual[name], "baseline", epochs["baseline"], where))
@@ -390,7 +450,7 @@ def import_cmip6_daily(
                 h = h.sel(time=h["time"] < s["time"][0])
                 joined[v] = xr.concat([h, s], dim="time")
             where = groups[(model, ssp, needed[0])][0].path
-            annual = annual_indicators(joined, wanted)
+            annual = _onto(annual_indicators(joined, wanted), model in regridded, target, regrid)
             for name in wanted:
                 for epoch in ("2030", "2050"):
                     future_members[name][ssp][epoch].append(
@@ -402,6 +462,8 @@ def import_cmip6_daily(
     products = sorted({f.product for f in files})
     used_files = [f.path for f in files if f.experiment in ("historical", *ssps)]
     source_files = provenance(used_files)
+    regrid_attrs = {} if regrid is None else {
+        "climrisk_regrid": _describe_regrid(regrid, model_names[0], target, regridded)}
     written = []
     for name in wanted:
         hazard, units, long_name, _ = INDICATORS[name]
@@ -429,6 +491,7 @@ def import_cmip6_daily(
                 "climrisk_models": ", ".join(model_names),
                 "climrisk_daily_mean_temperature": (
                     "tas" if "tas" in needed else "(tasmax + tasmin) / 2"),
+                **regrid_attrs,
             },
         )
         echo(f"computing {hazard}__{name} ...")
@@ -437,3 +500,47 @@ def import_cmip6_daily(
              f"{', '.join(map(str, ds[name].shape))})")
         written.append(target)
     return written
+
+
+def _onto(annual: dict[str, xr.DataArray], needed: bool, target: xr.DataArray,
+          regrid: str | None) -> dict[str, xr.DataArray]:
+    """Interpolate annual indicators onto ``target``'s lat/lon when ``needed``."""
+    if not needed or regrid is None:
+        return annual
+    return {name: _interp(da, target, REGRID_METHODS[regrid]) for name, da in annual.items()}
+
+
+def _interp(da: xr.DataArray, target: xr.DataArray, method: str) -> xr.DataArray:
+    """``da`` (year, lat, lon) interpolated onto ``target``'s lat/lon (NaN outside ``da``)."""
+    lat_t, lon_t = target["lat"].values, target["lon"].values
+    lon_s = da["lon"].values
+    if lon_t.min() < 0 and lon_s.max() > 180:  # bring the source into the target's convention
+        lon_s = (lon_s + 180.0) % 360.0 - 180.0
+    elif lon_t.max() > 180 and lon_s.min() < 0:
+        lon_s = lon_s % 360.0
+    src = da.assign_coords(lon=lon_s).sortby("lat").sortby("lon")
+    if src.chunks is not None:
+        src = src.chunk({"lat": -1, "lon": -1})
+    kwargs = {"fill_value": None} if method == "nearest" else {}
+    out = src.interp(lat=lat_t, lon=lon_t, method=method, kwargs=kwargs)
+    if method == "nearest":  # no values beyond the outer cells' edges (half a cell spacing)
+        inside = None
+        for dim, values in (("lat", lat_t), ("lon", lon_t)):
+            coords = src[dim].values
+            half = float(np.min(np.diff(coords))) / 2.0 if coords.size > 1 else 0.0
+            ok = xr.DataArray((values >= coords[0] - half - 1e-9)
+                              & (values <= coords[-1] + half + 1e-9), dims=dim,
+                              coords={dim: values})
+            inside = ok if inside is None else inside & ok
+        out = out.where(inside)
+    return out.transpose("year", "lat", "lon")
+
+
+def _describe_regrid(regrid: str, first: str, target: xr.DataArray, regridded: list[str]) -> str:
+    """Text of the ``climrisk_regrid`` attribute."""
+    lat, lon = target["lat"].values, target["lon"].values
+    grid = (f"lat {lat.size} points {lat.min():g}..{lat.max():g}, lon {lon.size} points "
+            f"{lon.min():g}..{lon.max():g}")
+    done = ", ".join(regridded) if regridded else "none (all models on one grid)"
+    return (f"{regrid} (xarray interp method {REGRID_METHODS[regrid]!r}) onto the grid of "
+            f"{first} ({grid}); models interpolated: {done}")
