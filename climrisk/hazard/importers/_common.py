@@ -15,6 +15,7 @@ from climrisk.errors import InputError
 from climrisk.hazard.layer import EPOCH_PERIODS
 
 __all__ = [
+    "CONTRACT_EPOCH_YEARS",
     "contract_dataset",
     "ensemble_quantiles",
     "epoch_mean",
@@ -162,6 +163,12 @@ def write_layer(ds: xr.Dataset, out_dir: str | Path) -> Path:
         if tmp.exists():
             tmp.unlink()
     return target
+
+
+CONTRACT_EPOCH_YEARS: dict[str, tuple[int, int]] = {
+    epoch: (int(period[:4]), int(period[-4:])) for epoch, period in EPOCH_PERIODS.items()
+}
+"""Contract epochs as (first year, last year), inclusive, from the one epoch table."""
 
 
 def grid_key(da: xr.DataArray) -> tuple:

@@ -40,6 +40,7 @@ import xarray as xr
 
 from climrisk.errors import InputError
 from climrisk.hazard.importers._common import (
+    CONTRACT_EPOCH_YEARS,
     contract_dataset,
     ensemble_quantiles,
     epoch_mean,
@@ -59,11 +60,7 @@ __all__ = [
     "read_index_file",
 ]
 
-DEFAULT_EPOCHS: dict[str, tuple[int, int]] = {
-    "baseline": (1985, 2014),
-    "2030": (2015, 2044),
-    "2050": (2035, 2064),
-}
+DEFAULT_EPOCHS: dict[str, tuple[int, int]] = dict(CONTRACT_EPOCH_YEARS)
 """Contract epochs (first and last year, inclusive)."""
 
 INDICATORS: dict[str, tuple[str, str, str, str, frozenset[str]]] = {
