@@ -69,6 +69,8 @@ class RunConfig:
     scheduler: str | None = None
     cache: bool = True
     cache_dir: Path | None = None
+    chunk_assets: int | None = None
+    memory_budget_gb: float = 1.0
     source: Path | None = None
 
     def with_overrides(self, **overrides: Any) -> RunConfig:
@@ -101,6 +103,8 @@ class RunConfig:
             "scheduler": self.scheduler,
             "cache": self.cache,
             "cache_dir": str(self.cache_dir) if self.cache_dir else None,
+            "chunk_assets": self.chunk_assets,
+            "memory_budget_gb": self.memory_budget_gb,
             "source": str(self.source) if self.source else None,
         }
 
@@ -127,6 +131,8 @@ _TOP_LEVEL = {
     "scheduler",
     "cache",
     "cache_dir",
+    "chunk_assets",
+    "memory_budget_gb",
 }
 
 
@@ -250,6 +256,8 @@ def config_from_mapping(data: Mapping[str, Any], path: Path) -> RunConfig:
         scheduler=data.get("scheduler"),
         cache=bool(data.get("cache", True)),
         cache_dir=as_path("cache_dir"),
+        chunk_assets=data.get("chunk_assets"),
+        memory_budget_gb=float(data.get("memory_budget_gb", 1.0)),
         source=path,
     )
     _check_choices(config, str(path))
@@ -294,6 +302,12 @@ def _check_choices(config: RunConfig, where: str) -> None:
     from climrisk.scheduling import check_scheduler
 
     check_scheduler(config.scheduler)
+    if config.chunk_assets is not None and (
+        not isinstance(config.chunk_assets, int) or config.chunk_assets < 1
+    ):
+        raise InputError(where, "chunk_assets must be a whole number >= 1", column="chunk_assets")
+    if not config.memory_budget_gb > 0:
+        raise InputError(where, "memory_budget_gb must be > 0", column="memory_budget_gb")
     if config.lang not in LANGUAGES:
         raise InputError(
             where,

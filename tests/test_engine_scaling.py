@@ -79,3 +79,28 @@ def test_sample_cache_hit_and_invalidation(tmp_path):
     assert not third.asset_results["intensity"].equals(first.asset_results["intensity"])
     off = assess(portfolio, config.with_overrides(cache=False), keep_results=True)
     assert not any(w.startswith("note: sample cache") for w in off.manifest.warnings)
+
+
+def test_chunk_size_follows_the_memory_budget():
+    from climrisk.engine import chunk_size_for_memory
+
+    gib = 2**30
+    assert chunk_size_for_memory(1 * gib, available_bytes=64 * gib) == 16_384
+    # capped at a quarter of what is available
+    assert chunk_size_for_memory(8 * gib, available_bytes=2 * gib) == 8_192
+    # never below 1,000 or above 100,000 assets
+    assert chunk_size_for_memory(1, available_bytes=64 * gib) == 1_000
+    assert chunk_size_for_memory(1_000 * gib, available_bytes=10_000 * gib) == 100_000
+
+
+def test_chunk_settings_from_the_run_file(tmp_path):
+    from climrisk.config import load_config
+    from climrisk.errors import InputError
+
+    path = tmp_path / "run.toml"
+    path.write_text("chunk_assets = 500\nmemory_budget_gb = 0.5\n")
+    config = load_config(path)
+    assert (config.chunk_assets, config.memory_budget_gb) == (500, 0.5)
+    path.write_text("chunk_assets = 0\n")
+    with pytest.raises(InputError, match="chunk_assets"):
+        load_config(path)
