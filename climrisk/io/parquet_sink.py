@@ -1,4 +1,4 @@
-"""Stream result rows to one Parquet file, a row group per chunk of assets, as chunks finish."""
+"""Stream result rows to one Parquet file, a row group per table, as chunks finish."""
 
 from __future__ import annotations
 
@@ -6,22 +6,10 @@ from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
-import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-__all__ = ["ParquetSink", "concat_frames"]
-
-
-def _arrow_schema(frame: pd.DataFrame) -> pa.Schema:
-    """Schema of the first chunk, with every categorical as dictionary<int32, string>."""
-    schema = pa.Schema.from_pandas(frame, preserve_index=False)
-    fields = []
-    for field in schema:
-        if pa.types.is_dictionary(field.type):
-            field = field.with_type(pa.dictionary(pa.int32(), pa.string()))
-        fields.append(field)
-    return pa.schema(fields)
+__all__ = ["ParquetSink"]
 
 
 class ParquetSink:
@@ -41,17 +29,6 @@ class ParquetSink:
         self._pending: deque[Future[None]] = deque()
         self._max_pending = max_pending
         self.rows = 0
-
-    def write(self, frame: pd.DataFrame) -> None:
-        """Append one chunk of rows."""
-        if self._schema is None:
-            self._schema = _arrow_schema(frame)
-            self._writer = pq.ParquetWriter(self.path, self._schema, compression="zstd")
-        table = pa.Table.from_pandas(frame, schema=self._schema, preserve_index=False)
-        if self._writer is None:
-            raise RuntimeError(f"{self.path.name}: the sink is closed")
-        self._writer.write_table(table)
-        self.rows += len(frame)
 
     def write_arrow(self, table: pa.Table) -> None:
         """Append one Arrow table (categorical columns as dictionary<int32, string>)."""
@@ -75,28 +52,3 @@ class ParquetSink:
         if self._writer is not None:
             self._writer.close()
             self._writer = None
-
-
-def concat_frames(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """Concatenate chunks, keeping categorical columns categorical (union of categories)."""
-    if not frames:
-        return pd.DataFrame()
-    if len(frames) == 1:
-        return frames[0].reset_index(drop=True)
-    columns = {}
-    for column in frames[0].columns:
-        parts = [frame[column] for frame in frames]
-        if all(isinstance(part.dtype, pd.CategoricalDtype) for part in parts):
-            columns[column] = pd.api.types.union_categoricals(parts, ignore_order=True)
-        else:
-            columns[column] = pd.concat(parts, ignore_index=True)
-    return pd.DataFrame(
-        {
-            name: (
-                pd.Series(values)
-                if not isinstance(values, pd.Series)
-                else values.reset_index(drop=True)
-            )
-            for name, values in columns.items()
-        }
-    )

@@ -10,8 +10,9 @@ from climrisk.errors import ClimriskError
 from climrisk.report.charts import heatmap
 from climrisk.report.layout import ACCENT, FRAME_WIDTH, Kit
 from climrisk.report.maps import choose_insets, map_drawing, world_window
-from climrisk.report.results import PHYSICAL_CHANNELS, ResultsFolder
+from climrisk.report.results import ResultsFolder
 from climrisk.report.sections import markers, materiality_rule, score_key
+from climrisk.risk.matrix import PHYSICAL_CHANNELS
 
 __all__ = ["country_names", "physical_matrix", "portfolio_maps", "top_assets"]
 

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from climrisk.errors import ClimriskError, InputError
+from climrisk.transition.drivers import CHANNELS
 
 __all__ = [
     "ASSET_RESULT_COLUMNS",
@@ -71,11 +72,7 @@ TRANSITION_MATRIX_COLUMNS: tuple[str, ...] = (
     "financial_impact", "score", "material",
 )
 _MONEY = ("ead", "bi_loss", "opex_delta")
-PHYSICAL_CHANNELS = ("opex_up", "capex_up", "revenue_down", "asset_value_down")
-TRANSITION_CHANNELS = (
-    "opex_up", "capex_up", "revenue_down", "revenue_up", "opex_down", "asset_value_down",
-    "financing_cost_up",
-)
+TRANSITION_CHANNELS = CHANNELS
 
 
 def _ordered(values: pd.Series | list[str], preferred: tuple[str, ...] | list[str]) -> list[str]:

@@ -15,6 +15,7 @@ from climrisk.risk.physical import HAZARD_CATEGORY
 from climrisk.risk.scoring import Materiality
 
 __all__ = [
+    "PHYSICAL_CHANNELS",
     "PHYSICAL_MATRIX_COLUMNS",
     "aggregate_block",
     "aggregate_physical",
@@ -22,6 +23,9 @@ __all__ = [
     "combine",
     "finalise_physical",
 ]
+
+# Annual financial channels of Table 1, in the portfolio currency.
+PHYSICAL_CHANNELS: tuple[str, ...] = ("opex_up", "capex_up", "revenue_down", "asset_value_down")
 
 PHYSICAL_MATRIX_COLUMNS: tuple[str, ...] = (
     "category",

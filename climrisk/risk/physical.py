@@ -60,7 +60,6 @@ PRIMARY_INDICATOR: dict[str, str] = {
 }
 FLOOD_HAZARDS = frozenset({"riverine_flood", "pluvial_flood", "coastal_flood"})
 REPORT_RETURN_PERIOD = 100.0
-_CHANNELS = ("damage_ratio", "downtime_days", "opex_delta", "capex")
 _SPREAD = ("intensity", "damage_ratio", "ead", "bi_loss", "opex_delta")
 
 RESULT_COLUMNS: tuple[str, ...] = (
@@ -116,16 +115,6 @@ def _with_quantile(values: xr.DataArray) -> xr.DataArray:
     if "return_period" in values.dims:
         order.append("return_period")
     return values.transpose(*order)
-
-
-def _at_return_period(values: np.ndarray, return_periods: np.ndarray, target: float) -> np.ndarray:
-    """Value at a return period by linear interpolation in log(return period) on the last axis."""
-    logs = np.log(return_periods)
-    position = np.interp(np.log(target), logs, np.arange(len(logs)))
-    low = int(np.floor(position))
-    high = min(low + 1, len(logs) - 1)
-    weight = position - low
-    return values[..., low] * (1 - weight) + values[..., high] * weight
 
 
 def _evaluate(
@@ -269,9 +258,9 @@ def assess_hazard(
                 )
         if layer is primary:
             if return_periods is not None:
-                intensity = _at_return_period(intensity, return_periods, REPORT_RETURN_PERIOD)
-                baseline_values = _at_return_period(
-                    baseline_values, return_periods, REPORT_RETURN_PERIOD
+                intensity = loss_at_return_period(return_periods, intensity, REPORT_RETURN_PERIOD)
+                baseline_values = loss_at_return_period(
+                    return_periods, baseline_values, REPORT_RETURN_PERIOD
                 )
             reported = {
                 "intensity": intensity,

@@ -12,6 +12,11 @@ from typing import Any
 
 import pandas as pd
 
+from climrisk.portfolio.schema import ASSET_TYPES
+from climrisk.risk.matrix import PHYSICAL_CHANNELS
+from climrisk.transition.drivers import CHANNELS as TRANSITION_CHANNELS
+from climrisk.transition.drivers import OPPORTUNITY_CATEGORIES, RISK_CATEGORIES
+
 __all__ = [
     "MARK",
     "label",
@@ -24,16 +29,6 @@ MARK = "●"
 _HAZARDS = (
     "extreme_heat", "extreme_cold", "riverine_flood", "pluvial_flood", "coastal_flood",
     "tropical_cyclone", "landslide", "wildfire", "water_stress", "drought",
-)
-_ASSET_TYPES = ("data_center", "campus", "warehouse", "office", "retail", "other")
-_PHYSICAL_CHANNELS = ("opex_up", "capex_up", "revenue_down", "asset_value_down")
-_TRANSITION_CHANNELS = (
-    "opex_up", "capex_up", "revenue_down", "revenue_up", "opex_down", "asset_value_down",
-    "financing_cost_up",
-)
-_RISK_CATEGORIES = ("policy_and_legal", "technology", "market", "reputation")
-_OPPORTUNITY_CATEGORIES = (
-    "resource_efficiency", "energy_source", "products_and_services", "markets",
 )
 _LABELS = {
     "ssp126": "SSP1-2.6", "ssp245": "SSP2-4.5", "ssp370": "SSP3-7.0", "ssp585": "SSP5-8.5",
@@ -95,7 +90,7 @@ def physical_tables(folder: Path) -> list[dict[str, Any]]:
         return []
     matrix["material"] = _as_bool(matrix["material"])
     horizons = _horizons(matrix)
-    types_order = _ordered(matrix["asset_type"], _ASSET_TYPES)
+    types_order = _ordered(matrix["asset_type"], ASSET_TYPES)
     tables = []
     for scenario in _ordered(matrix["scenario"], ()):
         part = matrix[matrix["scenario"].astype(str) == scenario]
@@ -117,7 +112,7 @@ def physical_tables(folder: Path) -> list[dict[str, Any]]:
                 "hazard": label(hazard),
                 "asset_types": ", ".join(label(t) for t in types_order if t in material_types),
                 "channels": _channels(cells[cells["material"]] if cells["material"].any()
-                                      else cells, _PHYSICAL_CHANNELS),
+                                      else cells, PHYSICAL_CHANNELS),
                 "flags": flags,
                 "max_score": _max(cells, "max_score"),
             })
@@ -150,7 +145,7 @@ def transition_tables(folder: Path) -> dict[str, dict[str, Any]]:
     horizons = _horizons(matrix)
     pathways = _ordered(matrix["scenario"], ("steps", "nze"))
     out = {}
-    for kind, categories in (("risk", _RISK_CATEGORIES), ("opportunity", _OPPORTUNITY_CATEGORIES)):
+    for kind, categories in (("risk", RISK_CATEGORIES), ("opportunity", OPPORTUNITY_CATEGORIES)):
         part = matrix[matrix["kind"].astype(str) == kind]
         rows = []
         for category in _ordered(part["category"], categories) or []:
@@ -172,7 +167,7 @@ def transition_tables(folder: Path) -> dict[str, dict[str, Any]]:
                     "category": label(category) if j == 0 else "",
                     "driver": label(driver),
                     "units": ", ".join(label(u) for u in sorted(set(units.astype(str)))),
-                    "channels": _channels(d, _TRANSITION_CHANNELS),
+                    "channels": _channels(d, TRANSITION_CHANNELS),
                     "flags": flags,
                 })
         out[kind] = {"pathways": [(p, label(p)) for p in pathways], "horizons": horizons,
