@@ -19,7 +19,9 @@ import pandas as pd
 import pyarrow as pa
 import xarray as xr
 
-from climrisk.hazard.time import at_horizons
+from climrisk.hazard.layer import EPOCH_CENTRE_YEARS
+from climrisk.hazard.time import epoch_centre_year, horizon_weights
+from climrisk.risk.acute_kernel import acute_expected_losses, intensity_at_return_period
 from climrisk.risk.scoring import SCORE_LABELS, ScoringTable, classify
 from climrisk.vulnerability import Prices, expected_annual_damage, loss_at_return_period
 
@@ -108,13 +110,43 @@ class LayerInput:
     models: Mapping[str, object]
 
 
-def _with_quantile(values: xr.DataArray) -> xr.DataArray:
-    if "quantile" not in values.dims:
-        values = values.expand_dims(quantile=[0.5], axis=-1)
-    order = ["asset", "scenario", "epoch", "quantile"]
-    if "return_period" in values.dims:
-        order.append("return_period")
-    return values.transpose(*order)
+@dataclass(frozen=True)
+class _Raw:
+    """A sampled layer as a plain array with the quantile axis always present."""
+
+    values: np.ndarray  # (asset, scenario, epoch, [return_period,] quantile)
+    epoch_years: list[int]
+    scenarios: np.ndarray
+    quantiles: np.ndarray
+    return_periods: np.ndarray | None
+
+    @classmethod
+    def of(cls, values: xr.DataArray) -> _Raw:
+        if "quantile" not in values.dims:
+            values = values.expand_dims(quantile=[0.5], axis=-1)
+        order = ["asset", "scenario", "epoch"]
+        if "return_period" in values.dims:
+            order.append("return_period")
+        values = values.transpose(*order, "quantile")
+        data = values.to_numpy()
+        if data.dtype not in (np.float32, np.float64):
+            data = data.astype(np.float64)
+        rps = values["return_period"].to_numpy().astype(float) if len(order) == 4 else None
+        return cls(
+            np.ascontiguousarray(data),
+            [epoch_centre_year(str(e)) for e in values["epoch"].to_numpy()],
+            values["scenario"].to_numpy().astype(str),
+            values["quantile"].to_numpy().astype(float),
+            rps,
+        )
+
+    def at_years(self, years: np.ndarray) -> np.ndarray:
+        """The layer at each year (epoch axis -> year axis), float64; as :func:`at_horizons`."""
+        lower, upper, t = horizon_weights(self.epoch_years, years)
+        v0 = np.take(self.values, lower, axis=2)
+        v1 = np.take(self.values, upper, axis=2)
+        w = t.astype(self.values.dtype).reshape((1, 1, -1) + (1,) * (self.values.ndim - 3))
+        return np.where(w > 0, v0 + w * (v1 - v0), v0).astype(np.float64)
 
 
 def _evaluate(
@@ -125,72 +157,87 @@ def _evaluate(
     return {name: np.asarray(produced[name], dtype=float) for name in produced}
 
 
+_MONEY = ("damage_ratio", "ead", "bi_loss", "opex_delta", "capex", "loss_100yr", "downtime_days")
+
+
 def _layer_money(
     hazard: str,
     layer: LayerInput,
-    intensity: np.ndarray,
+    raw: _Raw,
+    years: np.ndarray,
     assets: pd.DataFrame,
-    return_periods: np.ndarray | None,
     prices: Prices,
-    baseline: np.ndarray,
 ) -> dict[str, np.ndarray]:
     """Money channels for one layer, shaped (asset, scenario, horizon, quantile).
 
-    ``baseline`` is the layer at the baseline epoch with a horizon axis of length 1; the
-    ``opex_delta`` channel is the change in annual operating cost from the baseline climate.
+    Return-period layers whose model gives :class:`~climrisk.vulnerability.EventCurves` run in
+    the fused kernel (:mod:`climrisk.risk.acute_kernel`); every other model is evaluated on
+    the layer at the horizons, with the return-period axis last. ``opex_delta`` is the change
+    in annual operating cost from the baseline climate.
     """
-    shape = intensity.shape[:4]
-    result = {
-        name: np.full(shape, np.nan)
-        for name in (
-            "damage_ratio",
-            "ead",
-            "bi_loss",
-            "opex_delta",
-            "capex",
-            "loss_100yr",
-            "downtime_days",
-        )
-    }
-    has_model = np.zeros(shape[0], dtype=bool)
+    n = len(assets)
+    shape = (n, raw.values.shape[1], len(years), raw.values.shape[-1])
+    result = {name: np.full(shape, np.nan) for name in _MONEY}
+    has_model = np.zeros(n, dtype=bool)
     value = assets["value"].to_numpy(dtype=float)
     revenue = assets["annual_revenue"].to_numpy(dtype=float)
     protection = assets["flood_protection_rp"].to_numpy(dtype=float)
-    types = assets["asset_type"].to_numpy(dtype=object)
-    for asset_type in pd.unique(types):
-        model = layer.models.get(asset_type)
+    acute = raw.return_periods is not None
+    expand = (slice(None), None, None, None)
+    codes, types = pd.factorize(assets["asset_type"], use_na_sentinel=True)
+    at_years: np.ndarray | None = None
+    at_baseline: np.ndarray | None = None
+    for code, asset_type in enumerate(types):
+        model = layer.models.get(str(asset_type))
         if model is None:
             continue
-        index = np.flatnonzero(types == asset_type)
+        index = np.flatnonzero(codes == code)
         has_model[index] = True
-        out = _evaluate(model, intensity[index], assets.iloc[index], prices)
-        expand = (slice(None), *([None] * (len(shape) - 1)))
-        if return_periods is not None:
+        subset = assets.iloc[index]
+        make_curves = getattr(model, "event_curves", None) if acute else None
+        curves = make_curves(subset, prices) if make_curves is not None else None
+        if curves is not None:
             floor = protection[index] if hazard in FLOOD_HAZARDS else None
-            damage = out.get("damage_ratio")
-            if damage is not None:
-                ratio = expected_annual_damage(return_periods, damage, protection_rp=floor)
-                result["damage_ratio"][index] = ratio
-                result["ead"][index] = ratio * value[index][expand]
-                at_100 = loss_at_return_period(
-                    return_periods, damage, REPORT_RETURN_PERIOD, protection_rp=floor
-                )
-                result["loss_100yr"][index] = at_100 * value[index][expand]
-            downtime = out.get("downtime_days")
-            if downtime is not None:
-                days = expected_annual_damage(return_periods, downtime, protection_rp=floor)
-                result["downtime_days"][index] = days
-                result["bi_loss"][index] = days / 365.0 * revenue[index][expand]
+            kernel = acute_expected_losses(
+                raw.values, raw.epoch_years, years, raw.return_periods, curves,
+                protection_rp=floor, target_rp=REPORT_RETURN_PERIOD, rows=index,
+            )
+            out = {"damage_ratio": kernel["damage_ratio"]}
+            if curves.downtime is not None:
+                out["downtime_days"] = kernel["downtime_days"]
+            loss_ratio = kernel["loss_ratio"]
         else:
-            if "damage_ratio" in out:
-                result["damage_ratio"][index] = out["damage_ratio"]
-                result["ead"][index] = out["damage_ratio"] * value[index][expand]
-            if "downtime_days" in out:
-                result["downtime_days"][index] = out["downtime_days"]
-                result["bi_loss"][index] = out["downtime_days"] / 365.0 * revenue[index][expand]
+            if at_years is None:
+                at_years = raw.at_years(years)
+                if acute:
+                    at_years = np.moveaxis(at_years, 3, -1)  # return periods last
+            out = _evaluate(model, at_years[index], subset, prices)
+            loss_ratio = None
+            if acute:
+                floor = protection[index] if hazard in FLOOD_HAZARDS else None
+                rps = raw.return_periods
+                for name in ("damage_ratio", "downtime_days"):
+                    if name in out:
+                        if name == "damage_ratio":
+                            loss_ratio = loss_at_return_period(
+                                rps, out[name], REPORT_RETURN_PERIOD, protection_rp=floor
+                            )
+                        out[name] = expected_annual_damage(rps, out[name], protection_rp=floor)
+        if "damage_ratio" in out:
+            result["damage_ratio"][index] = out["damage_ratio"]
+            result["ead"][index] = out["damage_ratio"] * value[index][expand]
+        if loss_ratio is not None:
+            result["loss_100yr"][index] = loss_ratio * value[index][expand]
+        if "downtime_days" in out:
+            result["downtime_days"][index] = out["downtime_days"]
+            result["bi_loss"][index] = out["downtime_days"] / 365.0 * revenue[index][expand]
         if "opex_delta" in out:
-            at_baseline = _evaluate(model, baseline[index], assets.iloc[index], prices)
-            result["opex_delta"][index] = out["opex_delta"] - at_baseline["opex_delta"]
+            if at_baseline is None:
+                at_baseline = raw.at_years(np.array([EPOCH_CENTRE_YEARS["baseline"]]))
+                if acute:
+                    at_baseline = np.moveaxis(at_baseline, 3, -1)
+            base = _evaluate(model, at_baseline[index], subset, prices)
+            result["opex_delta"][index] = out["opex_delta"] - base["opex_delta"]
         if "capex" in out:
             result["capex"][index] = out["capex"]
     result["has_model"] = has_model
@@ -222,32 +269,19 @@ def assess_hazard(
     prices
         Unit prices in the portfolio currency (defaults: :class:`Prices` in USD).
     """
+    if not horizons:
+        raise ValueError("no horizons given")
     prices = prices or Prices()
+    names = [str(k) for k in horizons]
+    years = np.asarray([int(v) for v in horizons.values()], dtype=np.int64)
     primary_name = PRIMARY_INDICATOR.get(hazard, layers[0].indicator)
     primary = next((layer for layer in layers if layer.indicator == primary_name), layers[0])
     totals: dict[str, np.ndarray] = {}
     any_model = np.zeros(len(assets), dtype=bool)
     reported: dict[str, np.ndarray] = {}
     for layer in layers:
-        values = _with_quantile(layer.values)
-        at_years = at_horizons(values, horizons)
-        order = ["asset", "scenario", "horizon", "quantile"]
-        return_periods = None
-        if "return_period" in values.dims:
-            order.append("return_period")
-            return_periods = values["return_period"].values.astype(float)
-        intensity = at_years.transpose(*order).to_numpy().astype(float)
-        baseline = values.sel(epoch="baseline").transpose(*[d for d in order if d != "horizon"])
-        baseline_values = baseline.to_numpy().astype(float)
-        money = _layer_money(
-            hazard,
-            layer,
-            intensity,
-            assets,
-            return_periods,
-            prices,
-            np.expand_dims(baseline_values, axis=2),
-        )
+        raw = _Raw.of(layer.values)
+        money = _layer_money(hazard, layer, raw, years, assets, prices)
         any_model |= money.pop("has_model")
         for name, array in money.items():
             if name not in totals:
@@ -257,18 +291,25 @@ def assess_hazard(
                     np.isnan(totals[name]), array, totals[name] + np.nan_to_num(array)
                 )
         if layer is primary:
-            if return_periods is not None:
-                intensity = loss_at_return_period(return_periods, intensity, REPORT_RETURN_PERIOD)
-                baseline_values = loss_at_return_period(
-                    return_periods, baseline_values, REPORT_RETURN_PERIOD
+            baseline_year = [EPOCH_CENTRE_YEARS["baseline"]]
+            if raw.return_periods is not None:
+                args = (raw.values, raw.epoch_years)
+                intensity = intensity_at_return_period(
+                    *args, years, raw.return_periods, REPORT_RETURN_PERIOD
                 )
+                baseline = intensity_at_return_period(
+                    *args, baseline_year, raw.return_periods, REPORT_RETURN_PERIOD
+                )[:, :, 0]
+            else:
+                intensity = raw.at_years(years)
+                baseline = raw.at_years(np.asarray(baseline_year))[:, :, 0]
             reported = {
                 "intensity": intensity,
-                "baseline": baseline_values,
-                "quantiles": values["quantile"].values.astype(float),
-                "scenarios": values["scenario"].to_numpy().astype(str),
-                "horizons": at_years["horizon"].to_numpy().astype(str),
-                "years": at_years["year"].to_numpy().astype(int),
+                "baseline": baseline,
+                "quantiles": raw.quantiles,
+                "scenarios": raw.scenarios,
+                "horizons": np.asarray(names),
+                "years": years,
             }
     return _rows(hazard, primary, reported, totals, any_model, assets, scoring)
 

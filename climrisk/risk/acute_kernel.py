@@ -1,0 +1,330 @@
+"""Fused kernel for return-period layers: horizon blend -> level -> curves -> expected loss.
+
+For every asset, scenario, horizon and quantile the kernel walks the return periods once:
+blends the two bracketing epochs to the horizon year (contracts.md, linear between epoch
+centre years, in the layer's float type as :func:`climrisk.hazard.time.at_horizons` does),
+turns the intensity into the level the model reads (depth above the critical floor for floods),
+evaluates the damage and downtime curves (:class:`climrisk.vulnerability.EventCurves`), zeroes
+return periods at or below the protection standard, and integrates with the contract's
+trapezoid rule (:func:`climrisk.vulnerability.expected_annual_damage`) and the 1-in-100 loss
+(:func:`climrisk.vulnerability.loss_at_return_period`). Nothing of size assets x return periods
+is ever allocated; the numpy functions named above are the reference the tests compare with.
+
+Compiled with numba once per machine (``cache=True``) and run without the GIL, so chunks can
+be computed on several threads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numba as nb
+import numpy as np
+
+from climrisk.errors import ClimriskError
+from climrisk.hazard.time import horizon_weights
+from climrisk.vulnerability.event_curves import EMANUEL, NO_CURVE, PIECEWISE, CurveSet, EventCurves
+
+__all__ = ["acute_expected_losses", "intensity_at_return_period"]
+
+
+@nb.njit(cache=True, nogil=True)
+def _fill(kind, level, points, values, c, k, v_half, v_thresh, scale, out):
+    """One channel of one asset at every return period's ``level`` (see :class:`CurveSet`).
+
+    Piecewise curves are ``np.interp(level, points[c, :k], values[c, :k])``; rows are indexed
+    in place, and the whole row of return periods is done in one call so the per-call cost is
+    shared by all of them.
+    """
+    n_rp = level.shape[0]
+    if kind == PIECEWISE and c >= 0:
+        for r in range(n_rp):
+            x = level[r]
+            if x != x:
+                y = np.nan
+            elif x <= points[c, 0]:
+                y = values[c, 0]
+            elif x >= points[c, k - 1]:
+                y = values[c, k - 1]
+            else:
+                j = 0
+                while points[c, j + 1] <= x:
+                    j += 1
+                slope = (values[c, j + 1] - values[c, j]) / (points[c, j + 1] - points[c, j])
+                y = slope * (x - points[c, j]) + values[c, j]
+            out[r] = y * scale
+    elif kind == EMANUEL:
+        for r in range(n_rp):
+            x = level[r]
+            vn = max(x - v_thresh, 0.0) / (v_half - v_thresh)
+            cube = vn * vn * vn
+            y = 1.0 if np.isinf(cube) else cube / (1.0 + cube)
+            out[r] = np.nan if x != x else y * scale
+    else:
+        for r in range(n_rp):
+            out[r] = np.nan
+
+
+@nb.njit(cache=True, nogil=True)
+def _integrate(damage, days, return_periods, probability, prot, target_rp, hi, target_weight):
+    """Protection, then the trapezoid rule and the loss at ``target_rp`` (module docstring)."""
+    n_rp = damage.shape[0]
+    for r in range(n_rp):
+        if return_periods[r] <= prot:
+            damage[r] = 0.0
+            days[r] = 0.0
+    total_d = probability[n_rp - 1] * damage[n_rp - 1]
+    total_t = probability[n_rp - 1] * days[n_rp - 1]
+    for r in range(n_rp - 1):
+        step = probability[r] - probability[r + 1]
+        total_d += step * (damage[r] + damage[r + 1]) / 2.0
+        total_t += step * (days[r] + days[r + 1]) / 2.0
+    if target_rp <= prot:
+        at_target = 0.0
+    elif n_rp == 1:
+        at_target = damage[0]
+    else:
+        at_target = damage[hi - 1] * (1.0 - target_weight) + damage[hi] * target_weight
+    return total_d, total_t, at_target
+
+
+@nb.njit(cache=True, nogil=True)
+def _all_zero(values, i):
+    """Whether every value of asset ``i`` is exactly 0 (a dry or calm site: one level, 0)."""
+    block = values[i]
+    for s in range(block.shape[0]):
+        for e in range(block.shape[1]):
+            for r in range(block.shape[2]):
+                for q in range(block.shape[3]):
+                    if block[s, e, r, q] != 0:
+                        return False
+    return True
+
+
+@nb.njit(cache=True, nogil=True)
+def _kernel(
+    values, rows, lower, upper, weight, order, return_periods, probability, protection,
+    floor, use_floor, target_rp, hi, target_weight,
+    d_kind, d_index, d_points, d_values, d_counts, d_v_half, d_v_thresh, d_scale,
+    t_kind, t_index, t_points, t_values, t_counts, t_v_half, t_v_thresh, t_scale,
+    ead, downtime, loss,
+):
+    _, n_scen, _, n_rp, n_q = values.shape
+    n_hor = lower.shape[0]
+    level = np.empty(n_rp)
+    damage = np.empty(n_rp)
+    days = np.empty(n_rp)
+    for j in range(rows.shape[0]):  # row j of the outputs and curves is asset rows[j]
+        i = rows[j]
+        prot, fl = protection[j], floor[j]
+        dc, tc = d_index[j], t_index[j]
+        dk = d_counts[dc] if dc >= 0 else 0
+        tk = t_counts[tc] if tc >= 0 else 0
+        if _all_zero(values, i):  # every horizon and quantile gives the same answer
+            level[:] = 0.0
+            _fill(d_kind, level, d_points, d_values, dc, dk, d_v_half[j], d_v_thresh,
+                  d_scale[j], damage)
+            _fill(t_kind, level, t_points, t_values, tc, tk, t_v_half[j], t_v_thresh,
+                  t_scale[j], days)
+            a, b, c = _integrate(damage, days, return_periods, probability, prot, target_rp,
+                                 hi, target_weight)
+            ead[j] = a
+            downtime[j] = b
+            loss[j] = c
+            continue
+        for s in range(n_scen):
+            for h in range(n_hor):
+                e0, e1, w = lower[h], upper[h], weight[h]
+                for q in range(n_q):
+                    for r in range(n_rp):
+                        rr = order[r]
+                        x = values[i, s, e0, rr, q]
+                        if w > 0:  # the blend in the layer's float type, as at_horizons does
+                            x = x + w * (values[i, s, e1, rr, q] - x)
+                        lv = np.float64(x)
+                        if use_floor and lv == lv:
+                            lv = max(lv - fl, 0.0) if lv > 0.0 else 0.0
+                        level[r] = lv
+                    _fill(d_kind, level, d_points, d_values, dc, dk, d_v_half[j], d_v_thresh,
+                          d_scale[j], damage)
+                    _fill(t_kind, level, t_points, t_values, tc, tk, t_v_half[j], t_v_thresh,
+                          t_scale[j], days)
+                    a, b, c = _integrate(damage, days, return_periods, probability, prot,
+                                         target_rp, hi, target_weight)
+                    ead[j, s, h, q] = a
+                    downtime[j, s, h, q] = b
+                    loss[j, s, h, q] = c
+
+
+@nb.njit(cache=True, nogil=True)
+def _at_return_period(values, lower, upper, weight, order, hi, target_weight, out):
+    n, n_scen, _, n_rp, n_q = values.shape
+    a, b = order[max(hi - 1, 0)], order[hi]
+    for i in range(n):
+        for s in range(n_scen):
+            for h in range(lower.shape[0]):
+                e0, e1, w = lower[h], upper[h], weight[h]
+                for q in range(n_q):
+                    xa = values[i, s, e0, a, q]
+                    xb = values[i, s, e0, b, q]
+                    if w > 0:
+                        xa = xa + w * (values[i, s, e1, a, q] - xa)
+                        xb = xb + w * (values[i, s, e1, b, q] - xb)
+                    if n_rp == 1:
+                        out[i, s, h, q] = np.float64(xb)
+                    else:
+                        out[i, s, h, q] = (
+                            np.float64(xa) * (1.0 - target_weight) + np.float64(xb) * target_weight
+                        )
+
+
+def _plan(
+    values: np.ndarray,
+    epoch_years: Sequence[int],
+    horizon_years: Sequence[int],
+    return_periods: Sequence[float],
+    target_rp: float,
+) -> tuple:
+    """Checked inputs shared by both kernels."""
+    if values.ndim != 5:
+        raise ClimriskError(
+            f"values need dims (asset, scenario, epoch, return_period, quantile), got {values.ndim}"
+        )
+    if values.dtype not in (np.float32, np.float64):
+        values = values.astype(np.float64)
+    values = np.ascontiguousarray(values)
+    rps = np.asarray(return_periods, dtype=np.float64).ravel()
+    if rps.size != values.shape[3] or rps.size == 0:
+        raise ClimriskError(f"{rps.size} return periods for an axis of {values.shape[3]}")
+    if not np.all(np.isfinite(rps)) or np.any(rps < 1.0) or np.unique(rps).size != rps.size:
+        raise ClimriskError(f"return periods must be finite, distinct and >= 1: {rps.tolist()}")
+    if not np.isfinite(target_rp) or target_rp <= 0:
+        raise ClimriskError(f"return_period must be > 0, got {target_rp!r}")
+    if len(epoch_years) != values.shape[2]:
+        raise ClimriskError(f"{len(epoch_years)} epoch years for an axis of {values.shape[2]}")
+    lower, upper, t = horizon_weights(epoch_years, horizon_years)
+    order = np.argsort(rps, kind="stable")
+    sorted_rp = rps[order]
+    logs = np.log(sorted_rp)
+    target = float(np.clip(np.log(target_rp), logs[0], logs[-1]))
+    hi = int(np.clip(np.searchsorted(logs, target, side="left"), 1, max(rps.size - 1, 1)))
+    target_weight = (
+        (target - logs[hi - 1]) / (logs[hi] - logs[hi - 1]) if rps.size > 1 else 0.0
+    )
+    if rps.size == 1:
+        hi = 0
+    return (
+        values,
+        lower.astype(np.int64),
+        upper.astype(np.int64),
+        t.astype(values.dtype),
+        order.astype(np.int64),
+        sorted_rp,
+        hi,
+        float(target_weight),
+    )
+
+
+def _spec(curves: CurveSet | None, n: int) -> tuple:
+    if curves is None:
+        empty = np.zeros((1, 1))
+        return (NO_CURVE, np.full(n, -1, dtype=np.int64), empty, empty,
+                np.ones(1, dtype=np.int64), np.zeros(n), 0.0, np.ones(n))
+    if len(curves) != n:
+        raise ClimriskError(f"curves are for {len(curves)} assets, values for {n}")
+    return (curves.kind, curves.index, curves.points, curves.values, curves.counts,
+            curves.v_half, float(curves.v_thresh), curves.scale)
+
+
+def acute_expected_losses(
+    values: np.ndarray,
+    epoch_years: Sequence[int],
+    horizon_years: Sequence[int],
+    return_periods: Sequence[float],
+    curves: EventCurves,
+    protection_rp: np.ndarray | None = None,
+    target_rp: float = 100.0,
+    rows: np.ndarray | None = None,
+) -> dict[str, np.ndarray]:
+    """Expected annual damage and downtime, and the loss at ``target_rp``, per horizon.
+
+    Parameters
+    ----------
+    values
+        Intensity with dims (asset, scenario, epoch, return_period, quantile), float32 or
+        float64. [indicator units]
+    epoch_years
+        Centre year of each epoch, in the array's order (baseline 2000, ...). [year]
+    horizon_years
+        Horizon years. [year]
+    return_periods
+        Return period of each position on the return-period axis (any order). [years]
+    curves
+        The model for the assets computed (:class:`~climrisk.vulnerability.EventCurves`).
+    protection_rp
+        Protection standard per asset computed; return periods at or below it do no damage;
+        NaN or ``None`` means none. [years]
+    target_rp
+        Return period of the reported event loss. [years]
+    rows
+        Positions in ``values`` of the assets to compute (default: all), so that one asset
+        type can be done without copying its rows out first.
+
+    Returns
+    -------
+    dict
+        ``damage_ratio`` (expected annual damage ratio) [1/year], ``downtime_days`` (expected
+        annual downtime; NaN without a downtime curve) [days/year] and ``loss_ratio`` (damage
+        ratio of the ``target_rp`` event) [0-1], each shaped (asset, scenario, horizon,
+        quantile) for the assets in ``rows``.
+    """
+    vals, lower, upper, weight, order, sorted_rp, hi, target_weight = _plan(
+        np.asarray(values), epoch_years, horizon_years, return_periods, target_rp
+    )
+    rows = (
+        np.arange(vals.shape[0], dtype=np.int64) if rows is None
+        else np.asarray(rows, dtype=np.int64)
+    )
+    if rows.size and (rows.min() < 0 or rows.max() >= vals.shape[0]):
+        raise ClimriskError(f"rows outside the {vals.shape[0]} assets")
+    m = rows.size
+    protection = (
+        np.zeros(m) if protection_rp is None
+        else np.nan_to_num(np.asarray(protection_rp, dtype=np.float64), nan=0.0)
+    )
+    if protection.shape != (m,):
+        raise ClimriskError(f"protection_rp has shape {protection.shape}, expected ({m},)")
+    floor = (
+        np.zeros(m) if curves.floor is None
+        else np.nan_to_num(np.asarray(curves.floor, dtype=np.float64), nan=0.0)
+    )
+    shape = (m, vals.shape[1], lower.size, vals.shape[4])
+    out = {name: np.empty(shape) for name in ("damage_ratio", "downtime_days", "loss_ratio")}
+    _kernel(
+        vals, rows, lower, upper, weight, order, sorted_rp, 1.0 / sorted_rp, protection,
+        floor, curves.floor is not None, float(target_rp), hi, target_weight,
+        *_spec(curves.damage, m), *_spec(curves.downtime, m),
+        out["damage_ratio"], out["downtime_days"], out["loss_ratio"],
+    )
+    if curves.downtime is None:  # protection zeroes damage, but there is no downtime to zero
+        out["downtime_days"].fill(np.nan)
+    return out
+
+
+def intensity_at_return_period(
+    values: np.ndarray,
+    epoch_years: Sequence[int],
+    horizon_years: Sequence[int],
+    return_periods: Sequence[float],
+    target_rp: float = 100.0,
+) -> np.ndarray:
+    """The intensity of the ``target_rp`` event per horizon, linear in log(T), flat outside.
+
+    Same inputs as :func:`acute_expected_losses`; returns (asset, scenario, horizon, quantile).
+    """
+    vals, lower, upper, weight, order, _, hi, target_weight = _plan(
+        np.asarray(values), epoch_years, horizon_years, return_periods, target_rp
+    )
+    out = np.empty((vals.shape[0], vals.shape[1], lower.size, vals.shape[4]))
+    _at_return_period(vals, lower, upper, weight, order, hi, target_weight, out)
+    return out
