@@ -159,14 +159,16 @@ class _Table:
     integer layers stay packed here and only the gathered values are decoded.
     """
 
-    def __init__(self, block: np.ndarray, packing: Packing | None = None) -> None:
+    def __init__(self, block: np.ndarray, packing: Packing | None = None,
+                 shared: dict | None = None) -> None:
         wy, wx = block.shape[-2:]
         flat = block.reshape(-1, wy * wx)
         if packing is None and flat.dtype.kind != "f":
             flat = flat.astype(np.float64)
         self.block = flat
         self.packing = packing
-        self._cell_major: np.ndarray | None = None
+        # the cell-major copy, shared through the layer's cache when the table is cached
+        self._shared = shared if shared is not None else {}
 
     @property
     def n_slices(self) -> int:
@@ -188,25 +190,44 @@ class _Table:
 
     def take(self, cells: np.ndarray) -> np.ndarray:
         """Values (len(cells), S) of the given flat cell indices, as floats."""
-        if self._cell_major is None and 4 * cells.size >= self.block.shape[1]:
-            self._cell_major = np.ascontiguousarray(self.block.T)
-        if self._cell_major is not None:
-            out = self._cell_major[cells]
+        cell_major = self._shared.get("cell_major")
+        if cell_major is None and 16 * cells.size >= self.block.shape[1]:
+            cell_major = _transpose(self.block)
+            self._shared["cell_major"] = cell_major
+        if cell_major is not None:
+            out = cell_major[cells]
         else:
             out = np.ascontiguousarray(self.block[:, cells].T)
         return out if self.packing is None else unpack(out, self.packing)
 
 
+def _transpose(block: np.ndarray, step: int = 4096) -> np.ndarray:
+    """``block.T`` as a C-contiguous copy, a strip of cells at a time (cache-sized pieces)."""
+    out = np.empty(block.shape[::-1], dtype=block.dtype)
+    for start in range(0, block.shape[1], step):
+        out[start:start + step] = block[:, start:start + step].T
+    return out
+
+
 def _in_memory(layer: HazardLayer, data: xr.DataArray) -> tuple[_Table, np.ndarray]:
-    """The whole layer as a table (as stored: packed integers stay packed), cached."""
+    """The whole layer as a table (packed integers stay packed), cached on the layer.
+
+    The first gather of many cells also caches a cell-major copy (each cell's slices
+    contiguous), so a chunk of assets reads a few cache lines per asset instead of one
+    scattered value per slice.
+    """
     cached = layer._cache.get("memory")
     if cached is None:
         block = layer.read_block(0, data.sizes["lat"], 0, data.sizes["lon"], decode=False)
         table = _Table(block, layer.packing)
-        cached = (table.block, table.valid())
+        cached = (table.block, table.valid(), {})
         layer._cache["memory"] = cached
-    block, valid = cached
-    return _Table(block.reshape(block.shape[0], *data.shape[-2:]), layer.packing), valid
+    block, valid, shared = cached
+    if "cell_major" in shared and block.base is not shared["cell_major"]:
+        block = shared["cell_major"].T  # keep one copy of the layer, the cell-major one
+        layer._cache["memory"] = (block, valid, shared)
+    shape = (block.shape[0], *data.shape[-2:])
+    return _Table(block.reshape(shape), layer.packing, shared), valid
 
 
 def _neighbour_offsets(radius: int) -> np.ndarray:
@@ -346,6 +367,7 @@ def gather(layer: HazardLayer, loc: Located, radius: int, bilinear: bool,
     fx = loc.fx[idx] if bilinear else None
     if in_memory:
         table, valid = _in_memory(layer, layer.data)
+        every = idx.size == n  # all points inside: rows are written in place, no scatter
         for start in range(0, idx.size, _GATHER_BATCH):  # bounded temporaries
             b = slice(start, start + _GATHER_BATCH)
             vals, flg = _sample_window(table, valid, ny, nx, grid.global_lon, iy[b], ix[b],
@@ -354,7 +376,8 @@ def gather(layer: HazardLayer, loc: Located, radius: int, bilinear: bool,
             if scenario_index is not None:
                 vals = vals.reshape(vals.shape[0], layer.data.sizes["scenario"], -1)
                 vals = vals[:, scenario_index].reshape(vals.shape[0], -1)
-            values[idx[b]], flags[idx[b]] = vals, flg
+            rows = b if every else idx[b]
+            values[rows], flags[rows] = vals, flg
         return values, flags
     chunks = layer.data.chunks  # blocks follow the layer's dask chunks (whole leading slices)
     if chunks is not None:

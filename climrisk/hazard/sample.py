@@ -442,7 +442,7 @@ def sample_assets(
         has_fp = has_fp & np.isin(kind, (3, 6)) & ~shapely.is_empty(geom_all)
     fp_idx, pt_idx = np.flatnonzero(has_fp), np.flatnonzero(~has_fp)
     geoms = np.asarray(assets.geometry.values, dtype=object)[fp_idx] if fp_idx.size else None
-    ids = np.asarray(assets.index)
+    ids = assets.index.rename("asset")  # an Index: xarray takes it without re-inspecting
     out: dict[str, SampledLayer] = {}
     for layer in selected.values():
         points = sample_points(layer, lon[pt_idx], lat[pt_idx], method=method,
