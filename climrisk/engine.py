@@ -23,6 +23,7 @@ from climrisk.io.cache import DEFAULT_CACHE_DIR, SampleCache
 from climrisk.io.manifest import Manifest, file_sha256
 from climrisk.io.parquet_sink import ParquetSink
 from climrisk.portfolio import Portfolio
+from climrisk.risk.chunk import AssetChunk
 from climrisk.risk.matrix import (
     PHYSICAL_MATRIX_COLUMNS,
     aggregate_block,
@@ -155,11 +156,11 @@ def assess(
     present = [h for h in ALL_HAZARDS if h in catalog.hazards()]
     missing = tuple(h for h in ALL_HAZARDS if h not in present)
 
+    keep = keep_results if keep_results is not None else len(portfolio) <= KEEP_RESULTS_UP_TO
     with timer.stage("transition pathways"):
-        transition = _transition(portfolio, config)
+        transition = _transition(portfolio, config, asset_rows=keep)
 
     prices = _prices(portfolio, config)
-    keep = keep_results if keep_results is not None else len(portfolio) <= KEEP_RESULTS_UP_TO
     kept: list[pa.Table] = []
     partials: list[pd.DataFrame] = []
     assets = portfolio.assets
@@ -312,6 +313,7 @@ class _ChunkJob:
         with timer.stage("sample hazards"):
             sample = self._sample(chunk, catalog)
         tables, partials = [], []
+        assets = AssetChunk(chunk)
         for hazard in self.hazards:
             with timer.stage("vulnerability, damage and scores"):
                 layers = [
@@ -326,7 +328,7 @@ class _ChunkJob:
                     for layer in catalog.layers_for(hazard)
                 ]
                 block = assess_hazard(
-                    hazard, layers, chunk, config.horizons, self.scoring, self.prices
+                    hazard, layers, assets, config.horizons, self.scoring, self.prices
                 )
             with timer.stage("aggregate and write rows"):
                 partials.append(aggregate_block(block, self.scoring.materiality))
@@ -354,7 +356,7 @@ def _prices(portfolio: Portfolio, config: RunConfig) -> Prices:
     return Prices().in_currency(currency, 1.0 / usd_per_unit)
 
 
-def _transition(portfolio: Portfolio, config: RunConfig):
+def _transition(portfolio: Portfolio, config: RunConfig, asset_rows: bool = True):
     from climrisk.transition import TransitionSettings, assess_transition, read_pathways
 
     where = str(config.source or "configuration")
@@ -370,6 +372,7 @@ def _transition(portfolio: Portfolio, config: RunConfig):
         scenarios=tuple(config.pathway_scenarios),
         horizons=dict(config.horizons),
         currency=portfolio.currency,
+        asset_rows=asset_rows,
     )
 
 

@@ -191,7 +191,7 @@ class _Table:
     def take(self, cells: np.ndarray) -> np.ndarray:
         """Values (len(cells), S) of the given flat cell indices, as floats."""
         cell_major = self._shared.get("cell_major")
-        if cell_major is None and 16 * cells.size >= self.block.shape[1]:
+        if cell_major is None and 64 * cells.size >= self.block.shape[1]:
             cell_major = _transpose(self.block)
             self._shared["cell_major"] = cell_major
         if cell_major is not None:

@@ -28,77 +28,36 @@ from climrisk.vulnerability.event_curves import EMANUEL, NO_CURVE, PIECEWISE, Cu
 __all__ = ["acute_expected_losses", "intensity_at_return_period"]
 
 
-@nb.njit(cache=True, nogil=True)
-def _fill(kind, level, points, values, c, k, v_half, v_thresh, scale, out):
-    """One channel of one asset at every return period's ``level`` (see :class:`CurveSet`).
+@nb.njit(cache=True, nogil=True, inline="always")
+def _curve(kind, x, points, values, c, k, v_half, v_thresh, scale):
+    """One channel of one asset at ``level`` x (see :class:`CurveSet`).
 
-    Piecewise curves are ``np.interp(level, points[c, :k], values[c, :k])``; rows are indexed
-    in place, and the whole row of return periods is done in one call so the per-call cost is
-    shared by all of them.
+    Piecewise curves are ``np.interp(x, points[c, :k], values[c, :k])``. Only scalars and the
+    two tables are passed: array arguments cost a reference count per call, which at one call
+    per value would outweigh the arithmetic.
     """
-    n_rp = level.shape[0]
-    if kind == PIECEWISE and c >= 0:
-        for r in range(n_rp):
-            x = level[r]
-            if x != x:
-                y = np.nan
-            elif x <= points[c, 0]:
-                y = values[c, 0]
-            elif x >= points[c, k - 1]:
-                y = values[c, k - 1]
-            else:
-                j = 0
-                while points[c, j + 1] <= x:
-                    j += 1
-                slope = (values[c, j + 1] - values[c, j]) / (points[c, j + 1] - points[c, j])
-                y = slope * (x - points[c, j]) + values[c, j]
-            out[r] = y * scale
-    elif kind == EMANUEL:
-        for r in range(n_rp):
-            x = level[r]
-            vn = max(x - v_thresh, 0.0) / (v_half - v_thresh)
-            cube = vn * vn * vn
-            y = 1.0 if np.isinf(cube) else cube / (1.0 + cube)
-            out[r] = np.nan if x != x else y * scale
-    else:
-        for r in range(n_rp):
-            out[r] = np.nan
-
-
-@nb.njit(cache=True, nogil=True)
-def _integrate(damage, days, return_periods, probability, prot, target_rp, hi, target_weight):
-    """Protection, then the trapezoid rule and the loss at ``target_rp`` (module docstring)."""
-    n_rp = damage.shape[0]
-    for r in range(n_rp):
-        if return_periods[r] <= prot:
-            damage[r] = 0.0
-            days[r] = 0.0
-    total_d = probability[n_rp - 1] * damage[n_rp - 1]
-    total_t = probability[n_rp - 1] * days[n_rp - 1]
-    for r in range(n_rp - 1):
-        step = probability[r] - probability[r + 1]
-        total_d += step * (damage[r] + damage[r + 1]) / 2.0
-        total_t += step * (days[r] + days[r + 1]) / 2.0
-    if target_rp <= prot:
-        at_target = 0.0
-    elif n_rp == 1:
-        at_target = damage[0]
-    else:
-        at_target = damage[hi - 1] * (1.0 - target_weight) + damage[hi] * target_weight
-    return total_d, total_t, at_target
-
-
-@nb.njit(cache=True, nogil=True)
-def _all_zero(values, i):
-    """Whether every value of asset ``i`` is exactly 0 (a dry or calm site: one level, 0)."""
-    block = values[i]
-    for s in range(block.shape[0]):
-        for e in range(block.shape[1]):
-            for r in range(block.shape[2]):
-                for q in range(block.shape[3]):
-                    if block[s, e, r, q] != 0:
-                        return False
-    return True
+    if x != x:
+        return np.nan
+    if kind == PIECEWISE:
+        if c < 0:
+            return np.nan
+        if x <= points[c, 0]:
+            y = values[c, 0]
+        elif x >= points[c, k - 1]:
+            y = values[c, k - 1]
+        else:
+            j = 0
+            while points[c, j + 1] <= x:
+                j += 1
+            slope = (values[c, j + 1] - values[c, j]) / (points[c, j + 1] - points[c, j])
+            y = slope * (x - points[c, j]) + values[c, j]
+        return y * scale
+    if kind == EMANUEL:
+        vn = max(x - v_thresh, 0.0) / (v_half - v_thresh)
+        cube = vn * vn * vn
+        y = 1.0 if np.isinf(cube) else cube / (1.0 + cube)
+        return y * scale
+    return np.nan
 
 
 @nb.njit(cache=True, nogil=True)
@@ -109,9 +68,8 @@ def _kernel(
     t_kind, t_index, t_points, t_values, t_counts, t_v_half, t_v_thresh, t_scale,
     ead, downtime, loss,
 ):
-    _, n_scen, _, n_rp, n_q = values.shape
+    _, n_scen, n_epoch, n_rp, n_q = values.shape
     n_hor = lower.shape[0]
-    level = np.empty(n_rp)
     damage = np.empty(n_rp)
     days = np.empty(n_rp)
     for j in range(rows.shape[0]):  # row j of the outputs and curves is asset rows[j]
@@ -120,40 +78,56 @@ def _kernel(
         dc, tc = d_index[j], t_index[j]
         dk = d_counts[dc] if dc >= 0 else 0
         tk = t_counts[tc] if tc >= 0 else 0
-        if _all_zero(values, i):  # every horizon and quantile gives the same answer
-            level[:] = 0.0
-            _fill(d_kind, level, d_points, d_values, dc, dk, d_v_half[j], d_v_thresh,
-                  d_scale[j], damage)
-            _fill(t_kind, level, t_points, t_values, tc, tk, t_v_half[j], t_v_thresh,
-                  t_scale[j], days)
-            a, b, c = _integrate(damage, days, return_periods, probability, prot, target_rp,
-                                 hi, target_weight)
-            ead[j] = a
-            downtime[j] = b
-            loss[j] = c
-            continue
+        dv, ds, tv, ts = d_v_half[j], d_scale[j], t_v_half[j], t_scale[j]
+        # a dry (or calm) site, 0 everywhere, gives one answer for every horizon and quantile
+        dry = True
+        for s in range(n_scen):
+            for e in range(n_epoch):
+                for r in range(n_rp):
+                    for q in range(n_q):
+                        if values[i, s, e, r, q] != 0:
+                            dry = False
         for s in range(n_scen):
             for h in range(n_hor):
                 e0, e1, w = lower[h], upper[h], weight[h]
                 for q in range(n_q):
+                    if dry and (s > 0 or h > 0 or q > 0):
+                        ead[j, s, h, q] = ead[j, 0, 0, 0]
+                        downtime[j, s, h, q] = downtime[j, 0, 0, 0]
+                        loss[j, s, h, q] = loss[j, 0, 0, 0]
+                        continue
                     for r in range(n_rp):
+                        if return_periods[r] <= prot:
+                            damage[r] = 0.0
+                            days[r] = 0.0
+                            continue
                         rr = order[r]
                         x = values[i, s, e0, rr, q]
                         if w > 0:  # the blend in the layer's float type, as at_horizons does
                             x = x + w * (values[i, s, e1, rr, q] - x)
-                        lv = np.float64(x)
-                        if use_floor and lv == lv:
-                            lv = max(lv - fl, 0.0) if lv > 0.0 else 0.0
-                        level[r] = lv
-                    _fill(d_kind, level, d_points, d_values, dc, dk, d_v_half[j], d_v_thresh,
-                          d_scale[j], damage)
-                    _fill(t_kind, level, t_points, t_values, tc, tk, t_v_half[j], t_v_thresh,
-                          t_scale[j], days)
-                    a, b, c = _integrate(damage, days, return_periods, probability, prot,
-                                         target_rp, hi, target_weight)
-                    ead[j, s, h, q] = a
-                    downtime[j, s, h, q] = b
-                    loss[j, s, h, q] = c
+                        level = np.float64(x)
+                        if use_floor and level == level:
+                            level = max(level - fl, 0.0) if level > 0.0 else 0.0
+                        damage[r] = _curve(d_kind, level, d_points, d_values, dc, dk, dv,
+                                           d_v_thresh, ds)
+                        days[r] = _curve(t_kind, level, t_points, t_values, tc, tk, tv,
+                                         t_v_thresh, ts)
+                    total_d = probability[n_rp - 1] * damage[n_rp - 1]
+                    total_t = probability[n_rp - 1] * days[n_rp - 1]
+                    for r in range(n_rp - 1):
+                        step = probability[r] - probability[r + 1]
+                        total_d += step * (damage[r] + damage[r + 1]) / 2.0
+                        total_t += step * (days[r] + days[r + 1]) / 2.0
+                    ead[j, s, h, q] = total_d
+                    downtime[j, s, h, q] = total_t
+                    if target_rp <= prot:
+                        loss[j, s, h, q] = 0.0
+                    elif n_rp == 1:
+                        loss[j, s, h, q] = damage[0]
+                    else:
+                        loss[j, s, h, q] = (
+                            damage[hi - 1] * (1.0 - target_weight) + damage[hi] * target_weight
+                        )
 
 
 @nb.njit(cache=True, nogil=True)

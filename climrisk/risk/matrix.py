@@ -111,6 +111,8 @@ def aggregate_physical(asset_results: pd.DataFrame, materiality: Materiality) ->
 def aggregate_block(block: dict, materiality: Materiality) -> pd.DataFrame:
     """Partial aggregates of one hazard's rows given as columns (see ``assess_hazard``).
 
+    Text columns are :class:`~climrisk.risk.chunk.Coded` (or pandas categoricals).
+
     Same result as :func:`aggregate_physical`, with ``np.bincount`` over category codes instead
     of a pandas group-by, so millions of rows aggregate in milliseconds.
     """
@@ -160,8 +162,8 @@ def aggregate_block(block: dict, materiality: Materiality) -> pd.DataFrame:
     hazard = block["hazard"]
     out = pd.DataFrame(
         {
-            "hazard": np.asarray(hazard.categories)[0]
-            if isinstance(hazard, pd.Categorical)
+            "hazard": str(np.asarray(hazard.categories, dtype=object)[0])
+            if hasattr(hazard, "categories")
             else hazard,
             "asset_type": np.asarray(asset_type.categories, dtype=object)[type_code],
             "scenario": np.asarray(scenario.categories, dtype=object)[scen_code],

@@ -22,6 +22,7 @@ import xarray as xr
 from climrisk.hazard.layer import EPOCH_CENTRE_YEARS
 from climrisk.hazard.time import epoch_centre_year, horizon_weights
 from climrisk.risk.acute_kernel import acute_expected_losses, intensity_at_return_period
+from climrisk.risk.chunk import AssetChunk, Coded
 from climrisk.risk.scoring import SCORE_LABELS, ScoringTable, classify
 from climrisk.vulnerability import Prices, expected_annual_damage, loss_at_return_period
 
@@ -94,7 +95,7 @@ RESULT_COLUMNS: tuple[str, ...] = (
 )
 
 _STATUS = {0: "ok", 1: "filled_from_neighbour", 2: "no_data"}
-# One hazard's rows as columns: numpy arrays (NaN for missing) and categoricals for text.
+# One hazard's rows as columns: numpy arrays (NaN for missing) and Coded text columns.
 ResultBlock = dict[str, object]
 
 
@@ -160,44 +161,51 @@ def _evaluate(
 _MONEY = ("damage_ratio", "ead", "bi_loss", "opex_delta", "capex", "loss_100yr", "downtime_days")
 
 
+class _Channels(dict):
+    """Channel arrays (asset, scenario, horizon, quantile), allocated when first written."""
+
+    def __init__(self, shape: tuple[int, ...]) -> None:
+        super().__init__()
+        self.shape = shape
+
+    def put(self, name: str, rows: np.ndarray, values: np.ndarray) -> None:
+        if name not in self:
+            self[name] = np.full(self.shape, np.nan)
+        self[name][rows] = values
+
+
 def _layer_money(
     hazard: str,
     layer: LayerInput,
     raw: _Raw,
     years: np.ndarray,
-    assets: pd.DataFrame,
+    chunk: AssetChunk,
     prices: Prices,
-) -> dict[str, np.ndarray]:
-    """Money channels for one layer, shaped (asset, scenario, horizon, quantile).
+) -> tuple[_Channels, np.ndarray]:
+    """Money channels of one layer (asset, scenario, horizon, quantile); assets with a model.
 
     Return-period layers whose model gives :class:`~climrisk.vulnerability.EventCurves` run in
     the fused kernel (:mod:`climrisk.risk.acute_kernel`); every other model is evaluated on
     the layer at the horizons, with the return-period axis last. ``opex_delta`` is the change
-    in annual operating cost from the baseline climate.
+    in annual operating cost from the baseline climate. Channels no model produced are absent.
     """
-    n = len(assets)
-    shape = (n, raw.values.shape[1], len(years), raw.values.shape[-1])
-    result = {name: np.full(shape, np.nan) for name in _MONEY}
-    has_model = np.zeros(n, dtype=bool)
-    value = assets["value"].to_numpy(dtype=float)
-    revenue = assets["annual_revenue"].to_numpy(dtype=float)
-    protection = assets["flood_protection_rp"].to_numpy(dtype=float)
+    result = _Channels((chunk.n, raw.values.shape[1], len(years), raw.values.shape[-1]))
+    has_model = np.zeros(chunk.n, dtype=bool)
     acute = raw.return_periods is not None
     expand = (slice(None), None, None, None)
-    codes, types = pd.factorize(assets["asset_type"], use_na_sentinel=True)
     at_years: np.ndarray | None = None
     at_baseline: np.ndarray | None = None
-    for code, asset_type in enumerate(types):
-        model = layer.models.get(str(asset_type))
+    for asset_type, index in chunk.type_groups:
+        model = layer.models.get(asset_type)
         if model is None:
             continue
-        index = np.flatnonzero(codes == code)
         has_model[index] = True
-        subset = assets.iloc[index]
+        subset = chunk.subset(asset_type, index)
+        value, revenue = chunk.value[index][expand], chunk.revenue[index][expand]
+        floor = chunk.protection[index] if hazard in FLOOD_HAZARDS else None
         make_curves = getattr(model, "event_curves", None) if acute else None
         curves = make_curves(subset, prices) if make_curves is not None else None
         if curves is not None:
-            floor = protection[index] if hazard in FLOOD_HAZARDS else None
             kernel = acute_expected_losses(
                 raw.values, raw.epoch_years, years, raw.return_periods, curves,
                 protection_rp=floor, target_rp=REPORT_RETURN_PERIOD, rows=index,
@@ -214,40 +222,38 @@ def _layer_money(
             out = _evaluate(model, at_years[index], subset, prices)
             loss_ratio = None
             if acute:
-                floor = protection[index] if hazard in FLOOD_HAZARDS else None
                 rps = raw.return_periods
+                if "damage_ratio" in out:
+                    loss_ratio = loss_at_return_period(
+                        rps, out["damage_ratio"], REPORT_RETURN_PERIOD, protection_rp=floor
+                    )
                 for name in ("damage_ratio", "downtime_days"):
                     if name in out:
-                        if name == "damage_ratio":
-                            loss_ratio = loss_at_return_period(
-                                rps, out[name], REPORT_RETURN_PERIOD, protection_rp=floor
-                            )
                         out[name] = expected_annual_damage(rps, out[name], protection_rp=floor)
         if "damage_ratio" in out:
-            result["damage_ratio"][index] = out["damage_ratio"]
-            result["ead"][index] = out["damage_ratio"] * value[index][expand]
+            result.put("damage_ratio", index, out["damage_ratio"])
+            result.put("ead", index, out["damage_ratio"] * value)
         if loss_ratio is not None:
-            result["loss_100yr"][index] = loss_ratio * value[index][expand]
+            result.put("loss_100yr", index, loss_ratio * value)
         if "downtime_days" in out:
-            result["downtime_days"][index] = out["downtime_days"]
-            result["bi_loss"][index] = out["downtime_days"] / 365.0 * revenue[index][expand]
+            result.put("downtime_days", index, out["downtime_days"])
+            result.put("bi_loss", index, out["downtime_days"] / 365.0 * revenue)
         if "opex_delta" in out:
             if at_baseline is None:
                 at_baseline = raw.at_years(np.array([EPOCH_CENTRE_YEARS["baseline"]]))
                 if acute:
                     at_baseline = np.moveaxis(at_baseline, 3, -1)
             base = _evaluate(model, at_baseline[index], subset, prices)
-            result["opex_delta"][index] = out["opex_delta"] - base["opex_delta"]
+            result.put("opex_delta", index, out["opex_delta"] - base["opex_delta"])
         if "capex" in out:
-            result["capex"][index] = out["capex"]
-    result["has_model"] = has_model
-    return result
+            result.put("capex", index, out["capex"])
+    return result, has_model
 
 
 def assess_hazard(
     hazard: str,
     layers: list[LayerInput],
-    assets: pd.DataFrame,
+    assets: pd.DataFrame | AssetChunk,
     horizons: Mapping[str, int],
     scoring: ScoringTable,
     prices: Prices | None = None,
@@ -261,7 +267,8 @@ def assess_hazard(
     layers
         The sampled layers of this hazard (one per indicator).
     assets
-        The portfolio's assets, in the same order as the sampled ``asset`` dimension.
+        The portfolio's assets, in the same order as the sampled ``asset`` dimension (or an
+        :class:`~climrisk.risk.chunk.AssetChunk` of them, shared by the hazards of a chunk).
     horizons
         Horizon name -> year.
     scoring
@@ -271,18 +278,19 @@ def assess_hazard(
     """
     if not horizons:
         raise ValueError("no horizons given")
+    chunk = assets if isinstance(assets, AssetChunk) else AssetChunk(assets)
     prices = prices or Prices()
     names = [str(k) for k in horizons]
     years = np.asarray([int(v) for v in horizons.values()], dtype=np.int64)
     primary_name = PRIMARY_INDICATOR.get(hazard, layers[0].indicator)
     primary = next((layer for layer in layers if layer.indicator == primary_name), layers[0])
     totals: dict[str, np.ndarray] = {}
-    any_model = np.zeros(len(assets), dtype=bool)
+    any_model = np.zeros(chunk.n, dtype=bool)
     reported: dict[str, np.ndarray] = {}
     for layer in layers:
         raw = _Raw.of(layer.values)
-        money = _layer_money(hazard, layer, raw, years, assets, prices)
-        any_model |= money.pop("has_model")
+        money, has_model = _layer_money(hazard, layer, raw, years, chunk, prices)
+        any_model |= has_model
         for name, array in money.items():
             if name not in totals:
                 totals[name] = array
@@ -311,7 +319,7 @@ def assess_hazard(
                 "horizons": np.asarray(names),
                 "years": years,
             }
-    return _rows(hazard, primary, reported, totals, any_model, assets, scoring)
+    return _rows(hazard, primary, reported, totals, any_model, chunk, scoring)
 
 
 def _rows(
@@ -320,7 +328,7 @@ def _rows(
     reported: dict[str, np.ndarray],
     totals: dict[str, np.ndarray],
     has_model: np.ndarray,
-    assets: pd.DataFrame,
+    chunk: AssetChunk,
     scoring: ScoringTable,
 ) -> ResultBlock:
     quantiles = reported["quantiles"]
@@ -328,16 +336,15 @@ def _rows(
     low, high = int(np.argmin(quantiles)), int(np.argmax(quantiles))
     spread = len(quantiles) > 1
     scenarios, horizons, years = reported["scenarios"], reported["horizons"], reported["years"]
-    n_assets, n_scen, n_hor = len(assets), len(scenarios), len(horizons)
+    n_assets, n_scen, n_hor = chunk.n, len(scenarios), len(horizons)
+    n_rows = n_assets * n_scen * n_hor
+    missing = np.full(n_rows, np.nan)
 
-    def flat(array: np.ndarray) -> np.ndarray:  # (asset, scenario, horizon) -> rows
-        return array.reshape(n_assets * n_scen * n_hor)
+    def pick(name: str, q: int) -> np.ndarray:  # (asset, scenario, horizon) -> rows
+        source = reported["intensity"] if name == "intensity" else totals.get(name)
+        return missing if source is None else source[..., q].reshape(n_rows)
 
-    def pick(array: np.ndarray, q: int) -> np.ndarray:
-        return flat(array[..., q])
-
-    repeat_asset = np.repeat(np.arange(n_assets), n_scen * n_hor)
-    n_rows = len(repeat_asset)
+    repeat_asset = chunk.repeat(n_scen * n_hor)
     baseline = reported["baseline"][..., central]  # (asset, scenario)
     indicator = primary.indicator + (
         f" ({REPORT_RETURN_PERIOD:g}-year return period)"
@@ -345,94 +352,113 @@ def _rows(
         else ""
     )
 
-    def constant(text: str) -> pd.Categorical:
-        return pd.Categorical.from_codes(np.zeros(n_rows, dtype=np.int8), [text])
+    def constant(text: str) -> Coded:
+        return Coded(np.zeros(n_rows, dtype=np.int32), pa.array([text], pa.string()))
 
-    def per_asset(column: str) -> pd.Categorical:
-        codes, uniques = pd.factorize(assets[column].astype(object), use_na_sentinel=True)
-        return pd.Categorical.from_codes(codes[repeat_asset], uniques.astype(str))
+    def per_asset(column: str) -> Coded:
+        codes = chunk.text(column)
+        return Coded(codes.codes[repeat_asset], codes.categories)
 
     frame: dict[str, object] = {
-        "asset_id": pd.Categorical.from_codes(repeat_asset, assets.index.astype(str)),
+        "asset_id": Coded(repeat_asset, chunk.ids.categories),
         "asset_type": per_asset("asset_type"),
         "hazard": constant(hazard),
-        "scenario": pd.Categorical.from_codes(
-            np.tile(np.repeat(np.arange(n_scen), n_hor), n_assets), scenarios
+        "scenario": Coded(
+            np.tile(np.repeat(np.arange(n_scen, dtype=np.int32), n_hor), n_assets),
+            pa.array(list(scenarios), pa.string()),
         ),
-        "horizon": pd.Categorical.from_codes(
-            np.tile(np.arange(n_hor), n_assets * n_scen), horizons
+        "horizon": Coded(
+            np.tile(np.arange(n_hor, dtype=np.int32), n_assets * n_scen),
+            pa.array(list(horizons), pa.string()),
         ),
         "year": np.tile(years, n_assets * n_scen),
         "indicator": constant(indicator),
         "units": constant(primary.units),
-        "intensity": pick(reported["intensity"], central),
+        "intensity": pick("intensity", central),
         "baseline_intensity": np.repeat(baseline.reshape(-1), n_hor),
     }
     for name in ("damage_ratio", "ead", "bi_loss", "opex_delta"):
-        frame[name] = pick(totals[name], central)
-    annual = np.nansum(np.stack([frame["ead"], frame["bi_loss"], frame["opex_delta"]]), axis=0)
-    all_missing = np.isnan(np.stack([frame["ead"], frame["bi_loss"], frame["opex_delta"]])).all(0)
-    value = assets["value"].to_numpy(dtype=float)[repeat_asset]
-    revenue = assets["annual_revenue"].to_numpy(dtype=float)[repeat_asset]
+        frame[name] = pick(name, central)
+    channels = np.stack([frame["ead"], frame["bi_loss"], frame["opex_delta"]])
+    annual = np.nansum(channels, axis=0)
+    all_missing = np.isnan(channels).all(axis=0)
+    value = chunk.value[repeat_asset]
+    revenue = chunk.revenue[repeat_asset]
     base = np.where(value > 0, value, np.where(revenue > 0, revenue, np.nan))
-    share = np.where(all_missing, np.nan, annual / base)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(all_missing, np.nan, annual / base)
     boundaries = scoring.hazard.get((hazard, primary.indicator))
     hazard_score = (
-        classify(frame["intensity"], boundaries.values)
-        if boundaries
-        else np.full(len(share), np.nan)
+        classify(frame["intensity"], boundaries.values) if boundaries else missing.copy()
     )
     financial_score = classify(share, scoring.financial)
     score = np.fmax(hazard_score, financial_score)
     flags = primary.flags[repeat_asset]
     no_data = flags == 2
     score[no_data] = np.nan
-    status_codes = flags.astype(np.int8)
-    status_codes = np.where(~has_model[repeat_asset] & ~no_data, 3, status_codes)
+    status_codes = np.where(~has_model[repeat_asset] & ~no_data, 3, flags).astype(np.int32)
     frame["score"] = score
     label_codes = np.where(np.isnan(score), np.where(no_data, 6, 0), np.nan_to_num(score))
-    frame["score_label"] = pd.Categorical.from_codes(
-        label_codes.astype(np.int8), ["", *SCORE_LABELS.values(), "no data"]
-    )
-    missing = np.full(n_rows, np.nan)
+    frame["score_label"] = Coded(label_codes.astype(np.int32), _SCORE_LABELS)
     for name in _SPREAD:
-        source = reported["intensity"] if name == "intensity" else totals[name]
-        frame[f"{name}_low"] = pick(source, low) if spread else missing
-        frame[f"{name}_high"] = pick(source, high) if spread else missing
+        frame[f"{name}_low"] = pick(name, low) if spread else missing
+        frame[f"{name}_high"] = pick(name, high) if spread else missing
     for name in ("loss_100yr", "capex", "downtime_days"):
-        frame[name] = pick(totals[name], central)
+        frame[name] = pick(name, central)
     frame["hazard_score"] = hazard_score
     frame["financial_score"] = financial_score
-    frame["status"] = pd.Categorical.from_codes(status_codes, [*_STATUS.values(), "no_model"])
+    frame["status"] = Coded(status_codes, _STATUS_LABELS)
     frame["business_unit"] = per_asset("business_unit")
     frame["country"] = per_asset("country")
     frame["value"] = value
     return frame
 
 
+_SCORE_LABELS = pa.array(["", *SCORE_LABELS.values(), "no data"], pa.string())
+_STATUS_LABELS = pa.array([*_STATUS.values(), "no_model"], pa.string())
 _SCORE_COLUMNS = frozenset({"score", "hazard_score", "financial_score"})
+_TEXT_COLUMNS = frozenset(
+    {"asset_id", "asset_type", "hazard", "scenario", "horizon", "indicator", "units",
+     "score_label", "status", "business_unit", "country"}
+)
+
+
+def _result_field(name: str) -> pa.Field:
+    """Numbers carry NaN, never null, so only text and scores are nullable."""
+    if name in _TEXT_COLUMNS:
+        return pa.field(name, pa.dictionary(pa.int32(), pa.string()))
+    if name in _SCORE_COLUMNS:
+        return pa.field(name, pa.int8())
+    if name == "year":
+        return pa.field(name, pa.int64(), nullable=False)
+    return pa.field(name, pa.float64(), nullable=False)
+
+
+_RESULT_SCHEMA = pa.schema([_result_field(name) for name in RESULT_COLUMNS])
 
 
 def block_to_arrow(block: ResultBlock) -> pa.Table:
-    """The rows of one hazard as an Arrow table (categoricals as dictionaries, scores int8)."""
+    """The rows of one hazard as an Arrow table (text as dictionaries, scores int8)."""
     arrays = []
     for name in RESULT_COLUMNS:
         values = block[name]
-        if isinstance(values, pd.Categorical):
-            codes = np.asarray(values.codes, dtype=np.int32)
-            indices = pa.array(codes, mask=codes < 0) if (codes < 0).any() else pa.array(codes)
-            arrays.append(
-                pa.DictionaryArray.from_arrays(
-                    indices, pa.array(np.asarray(values.categories, dtype=str), pa.string())
-                )
-            )
+        if isinstance(values, Coded):
+            arrays.append(values.to_arrow())
+        elif isinstance(values, pd.Categorical):
+            arrays.append(coded_from_categorical(values).to_arrow())
         elif name in _SCORE_COLUMNS:
             arrays.append(pa.array(np.nan_to_num(values).astype(np.int8), mask=np.isnan(values)))
         elif name == "year":
             arrays.append(pa.array(np.asarray(values, dtype=np.int64)))
         else:
             arrays.append(pa.array(np.asarray(values, dtype=np.float64)))
-    return pa.Table.from_arrays(arrays, names=list(RESULT_COLUMNS))
+    return pa.Table.from_arrays(arrays, schema=_RESULT_SCHEMA)
+
+
+def coded_from_categorical(values: pd.Categorical) -> Coded:
+    """A pandas categorical as :class:`Coded`."""
+    categories = pa.array(np.asarray(values.categories, dtype=object).astype(str), pa.string())
+    return Coded(np.asarray(values.codes, dtype=np.int32), categories)
 
 
 def arrow_to_frame(table: pa.Table) -> pd.DataFrame:
