@@ -46,7 +46,8 @@ class TransitionResult:
     asset_rows
         One row per asset x driver x scenario x horizon (where the driver applies): ``asset_id,
         asset_type, business_unit, country, region`` then the matrix columns without ``score`` and
-        ``material``, then the channels.
+        ``material``, then the channels. ``None`` when the assessment was run with
+        ``asset_rows=False``.
     assumptions
         Every default and assumption used, with its source (for the manifest).
     sources
@@ -56,7 +57,7 @@ class TransitionResult:
     """
 
     matrix: pd.DataFrame
-    asset_rows: pd.DataFrame
+    asset_rows: pd.DataFrame | None
     assumptions: list[dict[str, object]] = field(default_factory=list)
     sources: list[dict[str, object]] = field(default_factory=list)
     currency: str = "USD"
@@ -72,6 +73,7 @@ def assess_transition(
     scenarios: Sequence[str] = ("steps", "nze"),
     horizons: Mapping[str, int] | None = None,
     currency: str | None = None,
+    asset_rows: bool = True,
 ) -> TransitionResult:
     """Assess transition risks and opportunities of a portfolio on pathway scenarios.
 
@@ -91,6 +93,11 @@ def assess_transition(
         Horizon name -> year; default short 2027, mid 2031, long 2050 (contracts.md).
     currency
         Report currency (ISO 4217); default the portfolio's, else USD.
+    asset_rows
+        Keep one row per asset x driver x scenario x horizon (``TransitionResult.asset_rows``).
+        ``False`` aggregates each driver x scenario x horizon into the matrix as it is produced
+        and keeps no per-asset rows, so memory grows with the assets only (for large
+        portfolios); the matrix is the same.
 
     Returns
     -------
@@ -122,14 +129,14 @@ def assess_transition(
     ctx = DriverEvaluator(assets, pathway, settings, fx, where, notes)
     ctx.check_regions(scen)
 
-    rows = RowCollector(ctx, report_ccy)
+    rows = RowCollector(ctx, report_ccy, keep_rows=asset_rows)
     for scenario in scen:
         for horizon, year in horizons.items():
-            for driver, values in ctx.evaluate(scenario, float(year)).items():
+            for driver, values in ctx.drivers(scenario, float(year)):
                 rows.add(driver, values, scenario, horizon, int(year))
-    asset_rows = rows.asset_rows()
+    table = rows.asset_rows() if asset_rows else None
     matrix = rows.matrix(scen, list(horizons), settings)
 
     assumptions = [*settings.assumptions(), *notes, *ctx.pathway_notes()]
     sources = transition_sources(pathway, default_used, settings)
-    return TransitionResult(matrix, asset_rows, assumptions, sources, report_ccy)
+    return TransitionResult(matrix, table, assumptions, sources, report_ccy)

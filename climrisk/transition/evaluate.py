@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 import pandas as pd
@@ -26,7 +26,10 @@ __all__ = ["DriverEvaluator"]
 
 
 class DriverEvaluator:
-    """Asset arrays and pathway look-ups of one run; :meth:`evaluate` gives every driver.
+    """Asset arrays and pathway look-ups of one run; :meth:`drivers` gives every driver.
+
+    Text and numeric asset columns are converted to arrays once here (business units and
+    regions as integer codes), so that each scenario and year costs array arithmetic only.
 
     Parameters
     ----------
@@ -59,32 +62,51 @@ class DriverEvaluator:
         self.fx = fx
         self.where = where
         self.notes = notes
-        self.region = assets["region"].to_numpy(dtype=object)
-        self._regions, self._region_index = np.unique(self.region.astype(str), return_inverse=True)
+        # text columns as integer codes into their (sorted) categories, converted once
+        self.units, self.unit_index = _codes(assets["business_unit"])
+        regions, self._region_index = _codes(assets["region"])
+        self._regions = np.asarray(regions, dtype=str)
         self.fallbacks: dict[tuple[str, str], set[str]] = {}
         self.crf = m.annuity_factor(settings.annuity_rate, settings.annuity_years)
         self.masks = self._masks()
+        self._unit_masks = {
+            unit: self.unit_index == self.units.index(unit)
+            for unit in settings.clean_power_targets
+            if unit in self.units
+        }
+        # numeric columns, converted once
+        self.s0 = _floats(assets, "s0")
+        self.s1 = _floats(assets, "s1")
+        self.asset_value = _floats(assets, "value")
+        self.revenue = _floats(assets, "revenue")
+        self.pue = _floats(assets, "pue")
+        self.it_mw = _floats(assets, "it_mw")
+        self.s2_given = _floats(assets, "s2_given")
         self._country_int = (
             read_country_grid_intensity() if settings.grid_intensity_by_country else {}
         )
         # observed country grid intensity [t CO2/MWh] (NaN where Ember has no value)
-        self._country_obs = (
-            assets["country"].map(self._country_int).to_numpy(dtype=float, na_value=np.nan) / 1000.0
-            if self._country_int
-            else np.full(len(assets), np.nan)
-        )
-        self.energy = np.nan_to_num(assets["energy"].to_numpy(dtype=float))
+        if self._country_int:
+            countries, country_index = _codes(assets["country"])
+            per_country = np.array(
+                [self._country_int.get(c, np.nan) for c in countries] + [np.nan], dtype=float
+            )
+            self._country_obs = per_country[country_index] / 1000.0
+        else:
+            self._country_obs = np.full(len(assets), np.nan)
+        self._base_intensity: dict[str, tuple[np.ndarray | None, np.ndarray]] = {}
+        self.energy = np.nan_to_num(_floats(assets, "energy"))
         self._infer_energy_from_scope2()
 
     def _masks(self) -> dict[str, np.ndarray]:
-        bu = self.a["business_unit"].to_numpy(dtype=object)
         dc = self.a["is_dc"].to_numpy(dtype=bool)
+        units = np.asarray(self.units, dtype=object)
         return {
             "all": np.ones(len(self.a), dtype=bool),
             "data_center": dc,
             "other_than_data_center": ~dc,
-            "products": np.isin(bu, list(self.s.products_business_units)),
-            "markets": np.isin(bu, list(self.s.markets_business_units)),
+            "products": np.isin(units, list(self.s.products_business_units))[self.unit_index],
+            "markets": np.isin(units, list(self.s.markets_business_units))[self.unit_index],
         }
 
     # -- pathway look-ups --------------------------------------------------------------------
@@ -119,7 +141,7 @@ class DriverEvaluator:
                 values = self.value(scenario, variable, float(self.s.base_year))
                 missing = np.isnan(values)
                 if missing.any():
-                    regions = sorted({str(r) for r in self.region[missing]})
+                    regions = sorted({str(r) for r in self._regions[self._region_index[missing]]})
                     raise InputError(
                         self.where,
                         f"no {variable!r} for region(s) {', '.join(regions)} in scenario "
@@ -136,21 +158,27 @@ class DriverEvaluator:
     def intensity(self, scenario: str, year: float) -> tuple[np.ndarray, np.ndarray]:
         """Grid emission factor [t CO2/MWh] per asset in ``year`` and in the base year."""
         ey = self.value(scenario, GRID_INTENSITY, year) / 1000.0
-        eb = self.value(scenario, GRID_INTENSITY, float(self.s.base_year)) / 1000.0
-        if self._country_int:
-            obs = self._country_obs
-            with np.errstate(divide="ignore", invalid="ignore"):
-                factor = np.where((eb > 0) & ~np.isnan(obs), obs / eb, 1.0)
-            return ey * factor, eb * factor
-        return ey, eb
+        factor, eb = self._intensity_base(scenario)
+        return (ey if factor is None else ey * factor), eb
+
+    def _intensity_base(self, scenario: str) -> tuple[np.ndarray | None, np.ndarray]:
+        """Country scaling factor (``None`` without it) and base-year intensity, per scenario."""
+        if scenario not in self._base_intensity:
+            eb = self.value(scenario, GRID_INTENSITY, float(self.s.base_year)) / 1000.0
+            factor = None
+            if self._country_int:
+                obs = self._country_obs
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    factor = np.where((eb > 0) & ~np.isnan(obs), obs / eb, 1.0)
+                eb = eb * factor
+            self._base_intensity[scenario] = (factor, eb)
+        return self._base_intensity[scenario]
 
     def _infer_energy_from_scope2(self) -> None:
-        s2 = self.a["s2_given"].to_numpy(dtype=float)
-        s0 = self.a["s0"].to_numpy(dtype=float)
-        unknown = (
-            np.isnan(self.a["energy"].to_numpy(dtype=float)) & ~np.isnan(s2) & (s2 > 0) & (s0 < 1)
-        )
-        none = np.isnan(self.a["energy"].to_numpy(dtype=float)) & ~unknown
+        s2, s0 = self.s2_given, self.s0
+        missing = np.isnan(_floats(self.a, "energy"))
+        unknown = missing & ~np.isnan(s2) & (s2 > 0) & (s0 < 1)
+        none = missing & ~unknown
         if none.any():
             self.notes.append(
                 {
@@ -181,41 +209,49 @@ class DriverEvaluator:
     # -- drivers -----------------------------------------------------------------------------
     def evaluate(self, scenario: str, year: float) -> dict[str, dict[str, np.ndarray]]:
         """Every driver's metric, weight and channel amounts per asset (report currency/yr)."""
-        s, a, fx = self.s, self.a, self.fx
+        return dict(self.drivers(scenario, year))
+
+    def drivers(
+        self, scenario: str, year: float
+    ) -> Iterator[tuple[str, dict[str, np.ndarray]]]:
+        """Each driver's name and values in :data:`DRIVERS` order, one driver at a time.
+
+        Values are ``metric``, optionally ``weight``, and the channel amounts per asset
+        (report currency/yr), all finite. They are read-only: arrays may be shared between
+        drivers and with the evaluator. Consuming them one by one keeps only one driver's
+        arrays alive beside the shared intermediates.
+        """
+        s, fx = self.s, self.fx
         base = float(s.base_year)
         energy = self.energy
-        s0 = a["s0"].to_numpy(dtype=float)
-        s1 = a["s1"].to_numpy(dtype=float)
-        value = a["value"].to_numpy(dtype=float)
-        revenue = a["revenue"].to_numpy(dtype=float)
-        pue = a["pue"].to_numpy(dtype=float)
-        it_mw = a["it_mw"].to_numpy(dtype=float)
-        bu = a["business_unit"].to_numpy(dtype=object)
+        s0, s1 = self.s0, self.s1
+        value, revenue = self.asset_value, self.revenue
+        pue, it_mw = self.pue, self.it_mw
         usd = fx["usd"]
 
         # clean-power path per business unit
         clean = s0.copy()
         for unit, targets in s.clean_power_targets.items():
-            mask = bu == unit
-            if mask.any():
+            mask = self._unit_masks.get(unit)
+            if mask is not None and mask.any():
                 clean[mask] = m.clean_share_path(s0[mask], targets, s.base_year, year)
 
         ef_y, ef_b = self.intensity(scenario, year)
-        s2_given = a["s2_given"].to_numpy(dtype=float)
+        s2_given = self.s2_given
         s2_base = np.where(np.isnan(s2_given), energy * (1.0 - s0) * ef_b, s2_given)
         s2_market = m.market_scope2(s2_base, s0, clean, ef_b, ef_y)
         s2_location = energy * ef_y
         s2 = s2_market if s.scope2_basis == "market" else s2_location
 
-        out: dict[str, dict[str, np.ndarray]] = {}
         # policy and legal
         price = self.value(scenario, CARBON_PRICE, year) * usd
         cov1 = s.value_for("scope1_coverage", scenario)
         pt2 = s.value_for("scope2_pass_through", scenario)
         cost = m.carbon_cost(s1, price, cov1) + m.carbon_cost(s2, price, pt2)
-        out["carbon_price"] = _v(s1 * cov1 + s2 * pt2, None, opex_up=cost)
+        yield "carbon_price", _v(s1 * cov1 + s2 * pt2, None, opex_up=cost)
+        del price, cost, s2, s2_location, s2_base  # free per-asset arrays as soon as done
         compliance = s.value_for("compliance_cost_per_asset", scenario) * fx["settings"]
-        out["compliance_cost"] = _v(np.ones_like(s0), None, opex_up=np.full_like(s0, compliance))
+        yield "compliance_cost", _v(np.ones_like(s0), None, opex_up=np.full_like(s0, compliance))
 
         # technology
         limit = self.value(scenario, PUE_LIMIT, year)
@@ -226,28 +262,30 @@ class DriverEvaluator:
             s.retrofit_cost_per_mw_per_0_1_pue * fx["settings"],
             s.max_pue_reduction,
         )
-        out["pue_retrofit"] = _v(gap, it_mw, capex_up=capex * self.crf)
+        yield "pue_retrofit", _v(gap, it_mw, capex_up=capex * self.crf)
         at_risk = value * unable
-        out["stranded_asset_impairment"] = _v(
+        yield "stranded_asset_impairment", _v(
             at_risk, None, asset_value_down=at_risk * s.impairment_share * self.crf
         )
+        del limit, capex, unable, at_risk
 
         # market
         p_y = self.value(scenario, ELECTRICITY_PRICE, year) * usd
         p_b = self.value(scenario, ELECTRICITY_PRICE, base) * usd
         with np.errstate(divide="ignore", invalid="ignore"):
             change = np.where(p_b > 0, (p_y / p_b - 1.0) * 100.0, 0.0)
-        out["electricity_price"] = _v(change, energy, opex_up=energy * (p_y - p_b))
+        yield "electricity_price", _v(change, energy, opex_up=energy * (p_y - p_b))
         prem_y = self.value(scenario, GREEN_POWER_PREMIUM, year) * usd
         prem_b = self.value(scenario, GREEN_POWER_PREMIUM, base) * usd
         phi = s.ppa_share_of_clean
         premium = energy * (1.0 - phi) * (clean * prem_y - s0 * prem_b)
-        out["green_power_premium"] = _v(energy * clean, None, opex_up=premium)
+        yield "green_power_premium", _v(energy * clean, None, opex_up=premium)
         band = s.value_for("volatility_band", scenario)
         at_stake = energy * (p_y + (1.0 - phi) * clean * prem_y)
-        out["energy_price_volatility"] = _v(
+        yield "energy_price_volatility", _v(
             np.full_like(s0, band * 100.0), energy, opex_up=band * at_stake
         )
+        del change, prem_y, prem_b, premium, at_stake
 
         # reputation
         bench = self.benchmark(scenario)
@@ -257,9 +295,9 @@ class DriverEvaluator:
         # misalignment: excess as a share of the unabated footprint (Scope 1 + grid-average
         # Scope 2 in the base year), so that a small residual does not count as fully misaligned
         unabated = s1 + energy * ef_b
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             misaligned = np.clip(np.where(unabated > 0, excess / unabated, 0.0), 0.0, 1.0)
-        out["emissions_gap"] = _v(
+        yield "emissions_gap", _v(
             excess,
             None,
             financing_cost_up=value
@@ -268,23 +306,24 @@ class DriverEvaluator:
             * misaligned,
             revenue_down=revenue * s.value_for("customer_loss_share", scenario) * misaligned,
         )
+        del bench_ef, emissions, excess, unabated, misaligned, s2_market, ef_y
 
         # resource efficiency
         fixable = np.minimum(gap, s.max_pue_reduction)
         with np.errstate(divide="ignore", invalid="ignore"):
             it_energy = np.where(pue > 0, energy / pue, 0.0)
         saved_dc = np.nan_to_num(it_energy * fixable)
-        out["pue_improvement"] = _v(saved_dc, None, opex_down=saved_dc * p_y)
+        yield "pue_improvement", _v(saved_dc, None, opex_down=saved_dc * p_y)
         gain = m.cumulative_efficiency_gain(
             s.value_for("efficiency_gain_per_year", scenario), year - base, s.max_efficiency_gain
         )
         saved_site = energy * gain
-        out["site_efficiency"] = _v(saved_site, None, opex_down=saved_site * p_y)
+        yield "site_efficiency", _v(saved_site, None, opex_down=saved_site * p_y)
 
         # energy source
         discount = s.value_for("ppa_discount_to_grid", scenario)
         ppa = energy * phi * discount * (clean * p_y - s0 * p_b)
-        out["ppa_and_onsite_solar"] = _v(energy * phi * clean, None, opex_down=ppa)
+        yield "ppa_and_onsite_solar", _v(energy * phi * clean, None, opex_down=ppa)
 
         # products and services
         d_y = self.value(scenario, DATA_CENTRE_DEMAND, year)
@@ -292,14 +331,13 @@ class DriverEvaluator:
         with np.errstate(divide="ignore", invalid="ignore"):
             growth = np.where(d_b > 0, d_y / d_b - 1.0, 0.0)
         extra = revenue * growth * s.value_for("low_carbon_revenue_share", scenario)
-        out["low_carbon_cloud_demand"] = _v(extra, None, revenue_up=extra * s.opportunity_margin)
+        yield "low_carbon_cloud_demand", _v(extra, None, revenue_up=extra * s.opportunity_margin)
 
         # markets
         extra_m = (
             revenue * s.value_for("new_market_growth_per_year", scenario) * max(year - base, 0.0)
         )
-        out["new_markets"] = _v(extra_m, None, revenue_up=extra_m * s.opportunity_margin)
-        return out
+        yield "new_markets", _v(extra_m, None, revenue_up=extra_m * s.opportunity_margin)
 
     def pathway_notes(self) -> list[dict[str, object]]:
         """Assumption records about the pathway: interpolation, fallbacks, supplements."""
@@ -358,9 +396,27 @@ class DriverEvaluator:
 def _v(
     metric: np.ndarray, weight: np.ndarray | None, **channels: np.ndarray
 ) -> dict[str, np.ndarray]:
-    out = {"metric": np.nan_to_num(np.asarray(metric, float))}
+    out = {"metric": _finite(metric)}
     if weight is not None:
-        out["weight"] = np.nan_to_num(np.asarray(weight, float))
+        out["weight"] = _finite(weight)
     for name, amount in channels.items():
-        out[name] = np.nan_to_num(np.asarray(amount, float))
+        out[name] = _finite(amount)
     return out
+
+
+def _finite(values: np.ndarray) -> np.ndarray:
+    """``numpy.nan_to_num`` of a float array, without a copy when every value is finite."""
+    values = np.asarray(values, float)
+    return values if np.isfinite(values).all() else np.nan_to_num(values)
+
+
+def _floats(frame: pd.DataFrame, name: str) -> np.ndarray:
+    return frame[name].to_numpy(dtype=float, na_value=np.nan)
+
+
+def _codes(column: pd.Series) -> tuple[list[str], np.ndarray]:
+    """Categories and codes of a text column (code ``len(categories)`` where missing)."""
+    cat = pd.Categorical(column)
+    categories = [str(c) for c in cat.categories]
+    codes = np.asarray(cat.codes, dtype=np.intp)
+    return categories, np.where(codes < 0, len(categories), codes)

@@ -17,7 +17,7 @@ from climrisk.transition.regions import (
     FALLBACK_REGION,
     country_code,
     read_country_regions,
-    regions_for,
+    regions_of,
 )
 from climrisk.transition.settings import TransitionSettings
 
@@ -109,11 +109,33 @@ def _num(frame: pd.DataFrame, name: str) -> np.ndarray:
     return pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
 
 
-def _text(frame: pd.DataFrame, name: str) -> pd.Series:
+def _text(frame: pd.DataFrame, name: str) -> tuple[np.ndarray, list[object]]:
+    """Codes into a text column's distinct values, and those values.
+
+    Code -1 marks a missing or blank cell; the values keep their original form (not stripped).
+    The column is factorised once, so that per-asset work is integer indexing only.
+    """
     if name not in frame.columns:
-        return pd.Series([None] * len(frame), index=frame.index, dtype=object)
-    col = frame[name].astype(object)
-    return col.where(col.notna() & (col.astype(str).str.strip() != ""), None)
+        return np.full(len(frame), -1, dtype=np.intp), []
+    codes, uniques = pd.factorize(frame[name], use_na_sentinel=True)
+    values = list(np.asarray(uniques, dtype=object))
+    blank = np.array([str(v).strip() == "" for v in values] + [True], dtype=bool)
+    remap = np.where(blank, -1, np.arange(blank.size))  # the last entry serves code -1
+    return remap[codes].astype(np.intp), values
+
+
+def _categorical(codes: np.ndarray, labels: list[object]) -> pd.Categorical:
+    """``labels[codes]`` as a categorical with sorted text categories.
+
+    Code -1 and ``None`` labels are missing; equal labels share one category; labels no asset
+    has are not categories.
+    """
+    used = np.bincount(codes[codes >= 0], minlength=len(labels)) > 0
+    text = [None if v is None or not u else str(v) for v, u in zip(labels, used, strict=True)]
+    categories = sorted({t for t in text if t is not None})
+    position = {t: i for i, t in enumerate(categories)}
+    remap = np.array([-1 if t is None else position[t] for t in text] + [-1], dtype=np.intp)
+    return pd.Categorical.from_codes(remap[codes], categories=categories, validate=False)
 
 
 def prepare_assets(
@@ -122,18 +144,30 @@ def prepare_assets(
     fx: dict[str, float],
     notes: list[dict[str, object]],
 ) -> pd.DataFrame:
-    """Per-asset inputs (one row per asset) with every default recorded in ``notes``."""
+    """Per-asset inputs (one row per asset) with every default recorded in ``notes``.
+
+    Text columns (``asset_type``, ``business_unit``, ``country``, ``region``) are categoricals
+    with sorted categories; ``country`` is missing where the asset has none. Text is handled
+    once per distinct value, so the cost per asset is integer indexing.
+    """
     src = portfolio.assets
     n = len(src)
-    asset_type = _text(src, "asset_type").fillna("other").astype(str)
-    is_dc = (asset_type == "data_center").to_numpy()
+    type_codes, type_values = _text(src, "asset_type")
+    type_labels = [str(v) for v in type_values] + ["other"]
+    type_codes = np.where(type_codes < 0, len(type_values), type_codes)
+    is_dc = (np.array(type_labels, dtype=object) == "data_center")[type_codes]
 
-    bu = _text(src, "business_unit")
-    derived = bu.isna()
-    bu = bu.where(
-        ~derived, asset_type.map(settings.business_unit_by_asset_type).fillna("corporate")
-    )
-    bu = bu.astype(str).str.strip()
+    bu_codes, bu_values = _text(src, "business_unit")
+    derived = bu_codes < 0
+
+    def _unit_of(asset_type: str) -> str:
+        unit = settings.business_unit_by_asset_type.get(asset_type)
+        return "corporate" if unit is None or pd.isna(unit) else unit
+
+    bu_labels = [str(v).strip() for v in bu_values] + [
+        str(_unit_of(t)).strip() for t in type_labels
+    ]
+    bu_codes = np.where(derived, len(bu_values) + type_codes, bu_codes)
     if derived.any():
         notes.append(
             {
@@ -149,8 +183,10 @@ def prepare_assets(
         settings.country_regions,
         where="[transition.country_regions]",
     )
-    countries = _text(src, "country")
-    region, unmapped = regions_for(countries, mapping)
+    country_codes, country_values = _text(src, "country")
+    region_labels, unmapped_u = regions_of([*country_values, None], mapping)
+    country_codes = np.where(country_codes < 0, len(country_values), country_codes)
+    unmapped = unmapped_u[country_codes]
     if unmapped.any():
         notes.append(
             {
@@ -161,6 +197,9 @@ def prepare_assets(
                 f"({settings.country_regions_file or COUNTRY_REGIONS_FILE.name})",
             }
         )
+    country_labels = [
+        None if c is None else (country_code(c) or str(c)) for c in [*country_values, None]
+    ]
 
     pue = _num(src, "pue")
     pue = np.where(is_dc, pue, np.nan)
@@ -226,13 +265,11 @@ def prepare_assets(
 
     frame = pd.DataFrame(
         {
-            "asset_id": src.index.astype(str).to_numpy(),
-            "asset_type": asset_type.to_numpy(),
-            "business_unit": bu.to_numpy(),
-            "country": countries.map(
-                lambda c: country_code(c) or (None if c is None else str(c))
-            ).to_numpy(dtype=object),
-            "region": region,
+            "asset_id": src.index.astype(str).array,
+            "asset_type": _categorical(type_codes, type_labels),
+            "business_unit": _categorical(bu_codes, bu_labels),
+            "country": _categorical(country_codes, country_labels),
+            "region": _categorical(country_codes, list(region_labels)),
             "is_dc": is_dc,
             "pue": pue,
             "it_mw": np.nan_to_num(it_mw),
@@ -244,6 +281,7 @@ def prepare_assets(
             "revenue": revenue,
         },
         index=pd.RangeIndex(n),
+        copy=False,
     )
     frame["revenue"] = _apportion_revenue(frame, settings, fx, notes)
     return frame

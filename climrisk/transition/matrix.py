@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from climrisk.errors import ClimriskError
 from climrisk.transition.drivers import (
     CHANNELS,
     CURRENCY_UNITS,
@@ -22,57 +23,94 @@ __all__ = ["RowCollector", "transition_sources"]
 
 
 class RowCollector:
-    """Collects per-asset driver values block by block, then builds the two tables.
+    """Aggregates per-asset driver values block by block; optionally keeps the asset rows.
 
-    A block is one driver x scenario x horizon. Rows hold integer codes (asset position, block)
-    and numbers only; the text columns are built once at the end as categoricals, so that a
-    portfolio of 100,000 assets stays fast.
+    A block is one driver x scenario x horizon. Each block is summed per business unit as it
+    arrives (``numpy.bincount`` over business-unit codes), so the matrix needs memory in
+    proportion to the assets, not to assets x blocks. With ``keep_rows`` the block's rows are
+    kept as well (integer codes and numbers only; text columns are built once at the end as
+    categoricals) for :meth:`asset_rows`. The matrix is the same either way: both come from the
+    same per-block sums.
+
+    Parameters
+    ----------
+    evaluator
+        The run's driver evaluator (asset arrays, masks, business-unit codes, notes).
+    currency
+        Report currency (ISO 4217), the units of currency metrics.
+    keep_rows
+        Keep one row per asset x block for :meth:`asset_rows`.
     """
 
-    def __init__(self, evaluator: DriverEvaluator, currency: str) -> None:
+    def __init__(self, evaluator: DriverEvaluator, currency: str, keep_rows: bool = True) -> None:
         self.ev = evaluator
         self.currency = currency
+        self.keep_rows = keep_rows
         self.blocks: list[tuple[str, str, str, int]] = []  # driver, scenario, horizon, year
-        self._asset: list[np.ndarray] = []
-        self._block: list[np.ndarray] = []
-        self._metric: list[np.ndarray] = []
-        self._weight: list[np.ndarray] = []
-        self._channels: dict[str, list[np.ndarray]] = {c: [] for c in CHANNELS}
+        self._n_units = len(evaluator.units)
+        self._bins: dict[str, np.ndarray] = {}  # mask -> unit code, or n_units outside the mask
+        self._counts: dict[str, np.ndarray] = {}  # mask -> assets per unit
+        self._index: dict[str, np.ndarray | None] = {}  # mask -> asset positions (None: all)
+        self._sums: list[dict[str, np.ndarray]] = []  # per block: sums per unit
+        self._rows: list[tuple[str, np.ndarray, np.ndarray, dict[str, np.ndarray]]] = []
+
+    # -- blocks --------------------------------------------------------------------------------
+    def _bin(self, applies_to: str) -> tuple[np.ndarray, np.ndarray]:
+        """Aggregation bin per asset and the asset count per unit of one mask."""
+        if applies_to not in self._bins:
+            mask = self.ev.masks[applies_to]
+            codes = self.ev.unit_index
+            bins = codes if mask.all() else np.where(mask, codes, self._n_units)
+            self._bins[applies_to] = bins
+            self._counts[applies_to] = np.bincount(bins, minlength=self._n_units + 1)[
+                : self._n_units
+            ]
+        return self._bins[applies_to], self._counts[applies_to]
 
     def add(
         self, driver: str, values: dict[str, np.ndarray], scenario: str, horizon: str, year: int
     ) -> None:
-        """Add one driver's rows (assets it applies to) for one scenario and horizon."""
+        """Add one driver's values (every asset; only those it applies to count) for one block.
+
+        ``values`` holds finite per-asset arrays: ``metric``, optionally ``weight``, and any of
+        the channels; they are not modified.
+        """
         spec = DRIVER_BY_NAME[driver]
-        mask = self.ev.masks[spec.applies_to]
-        idx = np.flatnonzero(mask)
-        if idx.size == 0:
+        bins, count = self._bin(spec.applies_to)
+        if not count.any():
             return
-        self._asset.append(idx)
-        self._block.append(np.full(idx.size, len(self.blocks), dtype=np.int64))
         self.blocks.append((driver, scenario, horizon, int(year)))
-        self._metric.append(values["metric"][idx])
-        weight = values.get("weight")
-        self._weight.append(weight[idx] if weight is not None else np.ones(idx.size))
-        for channel in CHANNELS:
-            amount = values.get(channel)
-            self._channels[channel].append(
-                amount[idx] if amount is not None else np.zeros(idx.size)
-            )
+        present = [c for c in CHANNELS if c in values]
+        impact = _impact([values[c] for c in present])
+        self._sums.append(_block_sums(spec.aggregate, bins, count, values, present, impact))
+        if self.keep_rows:
+            self._keep(spec.applies_to, values, present, impact)
+
+    def _keep(
+        self,
+        applies_to: str,
+        values: dict[str, np.ndarray],
+        present: list[str],
+        impact: np.ndarray | None,
+    ) -> None:
+        mask = self.ev.masks[applies_to]
+        if applies_to not in self._index:
+            self._index[applies_to] = None if mask.all() else np.flatnonzero(mask)
+        idx = self._index[applies_to]
+
+        def take(v: np.ndarray) -> np.ndarray:
+            return v if idx is None else v[idx]
+
+        channels = {c: take(values[c]) for c in present}
+        if impact is None:
+            impact_rows = np.zeros(mask.size if idx is None else idx.size)
+        elif len(present) == 1:
+            impact_rows = channels[present[0]]
+        else:
+            impact_rows = take(impact)
+        self._rows.append((applies_to, take(values["metric"]), impact_rows, channels))
 
     # -- tables --------------------------------------------------------------------------------
-    def _arrays(self) -> dict[str, np.ndarray]:
-        out = {
-            "asset": np.concatenate(self._asset),
-            "block": np.concatenate(self._block),
-            "metric": np.concatenate(self._metric),
-            "weight": np.concatenate(self._weight),
-        }
-        for channel in CHANNELS:
-            out[channel] = np.concatenate(self._channels[channel])
-        out["financial_impact"] = np.sum([out[c] for c in CHANNELS], axis=0)
-        return out
-
     def _block_columns(self) -> dict[str, list[object]]:
         cols: dict[str, list[object]] = {
             k: []
@@ -102,25 +140,57 @@ class RowCollector:
         return cols
 
     def asset_rows(self) -> pd.DataFrame:
-        """One row per asset x driver x scenario x horizon (where the driver applies)."""
+        """One row per asset x driver x scenario x horizon (where the driver applies).
+
+        Raises
+        ------
+        climrisk.errors.ClimriskError
+            The collector was made with ``keep_rows=False``.
+        """
+        if not self.keep_rows:
+            raise ClimriskError("asset rows were not kept (keep_rows=False)")
+        ordered = [*_ASSET_ID_COLUMNS, *_ROW_COLUMNS, *CHANNELS]
         if not self.blocks:
-            return pd.DataFrame(columns=[*_ASSET_ID_COLUMNS, *_ROW_COLUMNS, *CHANNELS])
-        arr = self._arrays()
-        a = self.ev.a
+            return pd.DataFrame(columns=ordered)
+        n_assets = self.ev.masks["all"].size
+        sizes = np.array(
+            [n_assets if self._index[w] is None else self._index[w].size for w, *_ in self._rows],
+            dtype=np.int64,
+        )
+        ends = np.cumsum(sizes)
+        starts = ends - sizes
+        total = int(ends[-1])
+        asset = np.empty(total, dtype=np.intp)
+        for (where, *_), a, b in zip(self._rows, starts, ends, strict=True):
+            idx = self._index[where]
+            asset[a:b] = np.arange(n_assets) if idx is None else idx
+
         frame: dict[str, object] = {}
         for name in _ASSET_ID_COLUMNS:
-            frame[name] = _take_categorical(a[name].to_numpy(dtype=object), arr["asset"])
+            codes, categories = _text_codes(self.ev.a[name])
+            frame[name] = pd.Categorical.from_codes(
+                codes[asset], categories=categories, validate=False
+            )
         for name, values in self._block_columns().items():
             if name == "year":
-                frame[name] = np.asarray(values, dtype=np.int64)[arr["block"]]
+                frame[name] = np.repeat(np.asarray(values, dtype=np.int64), sizes)
             else:
-                frame[name] = _take_categorical(np.asarray(values, dtype=object), arr["block"])
-        frame["metric_value"] = arr["metric"]
-        frame["financial_impact"] = arr["financial_impact"]
-        for channel in CHANNELS:
-            frame[channel] = arr[channel]
-        ordered = [*_ASSET_ID_COLUMNS, *_ROW_COLUMNS, *CHANNELS]
-        return pd.DataFrame(frame)[ordered]
+                codes, categories = _text_codes(pd.Series(values, dtype=object))
+                frame[name] = pd.Categorical.from_codes(
+                    np.repeat(codes, sizes), categories=categories, validate=False
+                )
+        metric = np.empty(total)
+        impact = np.empty(total)
+        channels = {c: np.zeros(total) for c in CHANNELS}
+        for (_, m, f, amounts), a, b in zip(self._rows, starts, ends, strict=True):
+            metric[a:b] = m
+            impact[a:b] = f
+            for c, v in amounts.items():
+                channels[c][a:b] = v
+        frame["metric_value"] = metric
+        frame["financial_impact"] = impact
+        frame.update(channels)
+        return pd.DataFrame({name: frame[name] for name in ordered}, copy=False)
 
     def matrix(
         self, scenarios: list[str], horizons: list[str], settings: TransitionSettings
@@ -135,42 +205,36 @@ class RowCollector:
         """
         if not self.blocks:
             return pd.DataFrame(columns=[*MATRIX_COLUMNS, *CHANNELS])
-        arr = self._arrays()
-        a = self.ev.a
-        units, unit_code = np.unique(a["business_unit"].to_numpy(dtype=str), return_inverse=True)
-        key = arr["block"] * len(units) + unit_code[arr["asset"]]
-        uniq, inv = np.unique(key, return_inverse=True)
+        # one row per block x business unit with assets in the block, block-major
+        stacked = {k: np.stack([b[k] for b in self._sums]) for k in self._sums[0]}
+        block, unit_code = np.nonzero(stacked["count"] > 0)
+        units = np.asarray(self.ev.units, dtype=object)
+        unit = units[unit_code]
 
-        def total(values: np.ndarray) -> np.ndarray:
-            return np.bincount(inv, weights=values, minlength=uniq.size)
+        def pick(name: str) -> np.ndarray:
+            return stacked[name][block, unit_code]
 
-        count = np.bincount(inv, minlength=uniq.size).astype(float)
-        metric_sum = total(arr["metric"])
-        weight_sum = total(arr["weight"])
-        weighted_sum = total(arr["metric"] * arr["weight"])
-        block = uniq // len(units)
-        unit = units[uniq % len(units)]
-        is_mean = np.array([DRIVER_BY_NAME[self.blocks[b][0]].aggregate == "mean" for b in block])
-        with np.errstate(divide="ignore", invalid="ignore"):
-            mean = np.where(weight_sum > 0, weighted_sum / weight_sum, metric_sum / count)
         cols = self._block_columns()
         out = pd.DataFrame(
             {name: np.asarray(values, dtype=object)[block] for name, values in cols.items()}
         )
         out.insert(3, "business_unit", unit)
-        out["metric_value"] = np.where(is_mean, mean, metric_sum)
-        out["financial_impact"] = total(arr["financial_impact"])
+        out["metric_value"] = pick("metric_value")
+        out["financial_impact"] = pick("financial_impact")
         for channel in CHANNELS:
-            out[channel] = total(arr[channel])
+            out[channel] = pick(channel)
         out["year"] = out["year"].astype(np.int64)
 
         # score denominators per business unit
-        revenue = a.groupby("business_unit")["revenue"].sum()
-        value = a.groupby("business_unit")["value"].sum()
+        a = self.ev.a
+        revenue = a["revenue"].groupby(self.ev.unit_index).sum()
+        value = a["value"].groupby(self.ev.unit_index).sum()
+        revenue.index = units[revenue.index.to_numpy()]
+        value.index = units[value.index.to_numpy()]
         first, second = (revenue, value) if settings.score_basis == "revenue" else (value, revenue)
         denom = first.where(first > 0, second)
         denom = denom.where(denom > 0)
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             ratio = np.maximum(out["financial_impact"].to_numpy(dtype=float), 0.0) / out[
                 "business_unit"
             ].map(denom).to_numpy(dtype=float, na_value=np.nan)
@@ -230,19 +294,79 @@ _ROW_COLUMNS = (
 )
 
 
-def _take_categorical(values: np.ndarray, index: np.ndarray) -> pd.Categorical:
-    """``values[index]`` as a categorical (missing values stay missing)."""
-    text = np.array(
-        ["" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v) for v in values],
-        dtype=object,
-    )
-    cats, codes = np.unique(text, return_inverse=True)
-    codes = codes.astype(np.int64)
-    if "" in set(cats.tolist()):
-        empty = int(np.flatnonzero(cats == "")[0])
-        codes = np.where(codes == empty, -1, codes - (codes > empty))
-        cats = cats[cats != ""]
-    return pd.Categorical.from_codes(codes[index], categories=list(cats))
+def _impact(amounts: list[np.ndarray]) -> np.ndarray | None:
+    """Financial impact per asset: the channel amounts added in :data:`CHANNELS` order.
+
+    ``None`` when the driver has no channel (impact zero). Channels a driver lacks are zero and
+    adding zero changes no sum, so the result equals the sum over all seven channels.
+    """
+    if not amounts:
+        return None
+    if len(amounts) == 1:
+        return amounts[0]
+    total = amounts[0] + amounts[1]
+    for amount in amounts[2:]:
+        total += amount
+    return total
+
+
+def _block_sums(
+    aggregate: str,
+    bins: np.ndarray,
+    count: np.ndarray,
+    values: dict[str, np.ndarray],
+    present: list[str],
+    impact: np.ndarray | None,
+) -> dict[str, np.ndarray]:
+    """Per business unit: asset count, metric value, financial impact and channel amounts.
+
+    ``bins`` is each asset's business-unit code, or the number of units for assets outside the
+    block (summed into a spare bin that is dropped). Sums run in asset order (``bincount``), so
+    they do not depend on how many blocks are processed together.
+    """
+    n_units = count.size
+
+    def total(v: np.ndarray) -> np.ndarray:
+        return np.bincount(bins, weights=v, minlength=n_units + 1)[:n_units]
+
+    metric = values["metric"]
+    metric_sum = total(metric)
+    if aggregate == "mean":
+        weight = values.get("weight")
+        if weight is None:  # unit weights: the weighted mean is the plain mean
+            weight_sum, weighted_sum = count.astype(float), metric_sum
+        else:
+            weight_sum, weighted_sum = total(weight), total(metric * weight)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            metric_value = np.where(weight_sum > 0, weighted_sum / weight_sum, metric_sum / count)
+    else:
+        metric_value = metric_sum
+    out = {"count": count, "metric_value": metric_value}
+    zeros = np.zeros(n_units)
+    for channel in CHANNELS:
+        out[channel] = total(values[channel]) if channel in present else zeros
+    if impact is None:
+        out["financial_impact"] = zeros
+    elif len(present) == 1:
+        out["financial_impact"] = out[present[0]]
+    else:
+        out["financial_impact"] = total(impact)
+    return out
+
+
+def _text_codes(values: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """Codes and sorted categories of a text column; missing and empty text are missing (-1)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes = np.asarray(values.cat.codes, dtype=np.intp)
+        labels = list(values.cat.categories)
+    else:
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        labels = list(np.asarray(uniques, dtype=object))
+    text = [str(v) for v in labels]
+    categories = sorted(set(text) - {""})
+    position = {t: i for i, t in enumerate(categories)}
+    remap = np.array([position.get(t, -1) for t in text] + [-1], dtype=np.intp)
+    return remap[codes], categories
 
 
 def transition_sources(

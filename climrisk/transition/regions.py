@@ -10,7 +10,7 @@ countries overridden from the run configuration (``[transition.country_regions]`
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +27,7 @@ __all__ = [
     "read_country_grid_intensity",
     "read_country_regions",
     "regions_for",
+    "regions_of",
 ]
 
 _DATA = Path(__file__).resolve().parent.parent / "data" / "pathways"
@@ -113,8 +114,17 @@ def read_country_regions(
     return mapping
 
 
-def regions_for(countries: pd.Series, mapping: Mapping[str, str]) -> tuple[np.ndarray, np.ndarray]:
-    """Pathway region per asset (vectorised over unique countries).
+def regions_of(
+    countries: Sequence[object], mapping: Mapping[str, str]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pathway region of each of a few country values (e.g. the distinct ones of a column).
+
+    Parameters
+    ----------
+    countries
+        ISO 3166-1 alpha-2 or alpha-3 codes; ``None``, NaN or blank for a missing country.
+    mapping
+        ISO alpha-2 code -> region (:func:`read_country_regions`).
 
     Returns
     -------
@@ -122,16 +132,28 @@ def regions_for(countries: pd.Series, mapping: Mapping[str, str]) -> tuple[np.nd
     unmapped : numpy.ndarray of bool
         True where the country is missing or not in the map (region :data:`FALLBACK_REGION`).
     """
-    values = countries.to_numpy(dtype=object)
-    keys = np.array(["" if pd.isna(c) else str(c) for c in values], dtype=object)
-    uniq, inverse = np.unique(keys, return_inverse=True)
     found = []
-    for key in uniq:
+    for country in countries:
+        key = "" if country is None or pd.isna(country) else str(country)
         code = country_code(key) if key else None
         found.append(mapping.get(code) if code is not None else None)
-    unmapped = np.array([f is None for f in found], dtype=bool)[inverse]
-    regions = np.array([FALLBACK_REGION if f is None else f for f in found], dtype=object)[inverse]
+    unmapped = np.array([f is None for f in found], dtype=bool)
+    regions = np.array([FALLBACK_REGION if f is None else f for f in found], dtype=object)
     return regions, unmapped
+
+
+def regions_for(countries: pd.Series, mapping: Mapping[str, str]) -> tuple[np.ndarray, np.ndarray]:
+    """Pathway region per asset (vectorised over distinct countries).
+
+    Returns
+    -------
+    regions : numpy.ndarray of str
+    unmapped : numpy.ndarray of bool
+        True where the country is missing or not in the map (region :data:`FALLBACK_REGION`).
+    """
+    codes, uniques = pd.factorize(countries, use_na_sentinel=True)
+    regions, unmapped = regions_of([*np.asarray(uniques, dtype=object), None], mapping)
+    return regions[codes], unmapped[codes]
 
 
 def read_country_grid_intensity() -> dict[str, float]:
