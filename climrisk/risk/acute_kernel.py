@@ -62,8 +62,8 @@ def _curve(kind, x, points, values, c, k, v_half, v_thresh, scale):
 
 @nb.njit(cache=True, nogil=True)
 def _kernel(
-    values, rows, lower, upper, weight, order, return_periods, probability, protection,
-    floor, use_floor, target_rp, hi, target_weight,
+    values, rows, out_rows, lower, upper, weight, order, return_periods, probability,
+    protection, floor, use_floor, target_rp, hi, target_weight,
     d_kind, d_index, d_points, d_values, d_counts, d_v_half, d_v_thresh, d_scale,
     t_kind, t_index, t_points, t_values, t_counts, t_v_half, t_v_thresh, t_scale,
     ead, downtime, loss,
@@ -72,8 +72,8 @@ def _kernel(
     n_hor = lower.shape[0]
     damage = np.empty(n_rp)
     days = np.empty(n_rp)
-    for j in range(rows.shape[0]):  # row j of the outputs and curves is asset rows[j]
-        i = rows[j]
+    for j in range(rows.shape[0]):  # asset rows[j]: curves row j, output row out_rows[j]
+        i, o = rows[j], out_rows[j]
         prot, fl = protection[j], floor[j]
         dc, tc = d_index[j], t_index[j]
         dk = d_counts[dc] if dc >= 0 else 0
@@ -92,9 +92,9 @@ def _kernel(
                 e0, e1, w = lower[h], upper[h], weight[h]
                 for q in range(n_q):
                     if dry and (s > 0 or h > 0 or q > 0):
-                        ead[j, s, h, q] = ead[j, 0, 0, 0]
-                        downtime[j, s, h, q] = downtime[j, 0, 0, 0]
-                        loss[j, s, h, q] = loss[j, 0, 0, 0]
+                        ead[o, s, h, q] = ead[o, 0, 0, 0]
+                        downtime[o, s, h, q] = downtime[o, 0, 0, 0]
+                        loss[o, s, h, q] = loss[o, 0, 0, 0]
                         continue
                     for r in range(n_rp):
                         if return_periods[r] <= prot:
@@ -118,14 +118,14 @@ def _kernel(
                         step = probability[r] - probability[r + 1]
                         total_d += step * (damage[r] + damage[r + 1]) / 2.0
                         total_t += step * (days[r] + days[r + 1]) / 2.0
-                    ead[j, s, h, q] = total_d
-                    downtime[j, s, h, q] = total_t
+                    ead[o, s, h, q] = total_d
+                    downtime[o, s, h, q] = total_t
                     if target_rp <= prot:
-                        loss[j, s, h, q] = 0.0
+                        loss[o, s, h, q] = 0.0
                     elif n_rp == 1:
-                        loss[j, s, h, q] = damage[0]
+                        loss[o, s, h, q] = damage[0]
                     else:
-                        loss[j, s, h, q] = (
+                        loss[o, s, h, q] = (
                             damage[hi - 1] * (1.0 - target_weight) + damage[hi] * target_weight
                         )
 
@@ -219,6 +219,7 @@ def acute_expected_losses(
     protection_rp: np.ndarray | None = None,
     target_rp: float = 100.0,
     rows: np.ndarray | None = None,
+    out: dict[str, np.ndarray] | None = None,
 ) -> dict[str, np.ndarray]:
     """Expected annual damage and downtime, and the loss at ``target_rp``, per horizon.
 
@@ -243,6 +244,10 @@ def acute_expected_losses(
     rows
         Positions in ``values`` of the assets to compute (default: all), so that one asset
         type can be done without copying its rows out first.
+    out
+        Arrays for the results, shaped (asset, scenario, horizon, quantile) over every asset of
+        ``values``: row ``rows[j]`` is written in place (and nothing else), so several asset
+        types can fill one array. By default new arrays hold just the assets in ``rows``.
 
     Returns
     -------
@@ -250,7 +255,7 @@ def acute_expected_losses(
         ``damage_ratio`` (expected annual damage ratio) [1/year], ``downtime_days`` (expected
         annual downtime; NaN without a downtime curve) [days/year] and ``loss_ratio`` (damage
         ratio of the ``target_rp`` event) [0-1], each shaped (asset, scenario, horizon,
-        quantile) for the assets in ``rows``.
+        quantile) for the assets in ``rows`` (or ``out``, filled).
     """
     vals, lower, upper, weight, order, sorted_rp, hi, target_weight = _plan(
         np.asarray(values), epoch_years, horizon_years, return_periods, target_rp
@@ -272,16 +277,25 @@ def acute_expected_losses(
         np.zeros(m) if curves.floor is None
         else np.nan_to_num(np.asarray(curves.floor, dtype=np.float64), nan=0.0)
     )
-    shape = (m, vals.shape[1], lower.size, vals.shape[4])
-    out = {name: np.empty(shape) for name in ("damage_ratio", "downtime_days", "loss_ratio")}
+    names = ("damage_ratio", "downtime_days", "loss_ratio")
+    if out is None:
+        shape = (m, vals.shape[1], lower.size, vals.shape[4])
+        out = {name: np.empty(shape) for name in names}
+        out_rows = np.arange(m, dtype=np.int64)
+    else:
+        shape = (vals.shape[0], vals.shape[1], lower.size, vals.shape[4])
+        if any(out[name].shape != shape or out[name].dtype != np.float64 for name in names):
+            raise ClimriskError(f"out arrays must be float64 of shape {shape}")
+        out_rows = rows
     _kernel(
-        vals, rows, lower, upper, weight, order, sorted_rp, 1.0 / sorted_rp, protection,
+        vals, rows, out_rows, lower, upper, weight, order, sorted_rp, 1.0 / sorted_rp,
+        protection,
         floor, curves.floor is not None, float(target_rp), hi, target_weight,
         *_spec(curves.damage, m), *_spec(curves.downtime, m),
         out["damage_ratio"], out["downtime_days"], out["loss_ratio"],
     )
     if curves.downtime is None:  # protection zeroes damage, but there is no downtime to zero
-        out["downtime_days"].fill(np.nan)
+        out["downtime_days"][out_rows] = np.nan
     return out
 
 

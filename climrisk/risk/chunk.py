@@ -17,6 +17,10 @@ import pyarrow as pa
 
 __all__ = ["AssetChunk", "Coded"]
 
+# Text columns with few distinct values that the models look up: as categoricals, every
+# lookup works on the distinct values only.
+_CATEGORICAL = ("asset_type", "country", "business_unit", "cooling", "currency")
+
 
 class Coded(NamedTuple):
     """A text column as integer codes into its distinct values (-1: missing)."""
@@ -51,7 +55,11 @@ class AssetChunk:
     """The assets of one chunk (canonical portfolio columns, index ``asset_id``)."""
 
     def __init__(self, assets: pd.DataFrame) -> None:
-        self.frame = assets
+        frame = assets.copy(deep=False)
+        for column in _CATEGORICAL:
+            if column in frame.columns and not isinstance(frame[column].dtype, pd.CategoricalDtype):
+                frame[column] = frame[column].astype("category")
+        self.frame = frame
         self.n = len(assets)
         self._subsets: dict[str, pd.DataFrame] = {}
         self._text: dict[str, Coded] = {}

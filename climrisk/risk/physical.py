@@ -23,7 +23,8 @@ from climrisk.hazard.layer import EPOCH_CENTRE_YEARS
 from climrisk.hazard.time import epoch_centre_year, horizon_weights
 from climrisk.risk.acute_kernel import acute_expected_losses, intensity_at_return_period
 from climrisk.risk.chunk import AssetChunk, Coded
-from climrisk.risk.scoring import SCORE_LABELS, ScoringTable, classify
+from climrisk.risk.row_kernels import score_rows
+from climrisk.risk.scoring import SCORE_LABELS, ScoringTable
 from climrisk.vulnerability import Prices, expected_annual_damage, loss_at_return_period
 
 __all__ = [
@@ -162,16 +163,19 @@ _MONEY = ("damage_ratio", "ead", "bi_loss", "opex_delta", "capex", "loss_100yr",
 
 
 class _Channels(dict):
-    """Channel arrays (asset, scenario, horizon, quantile), allocated when first written."""
+    """Channel arrays (asset, scenario, horizon, quantile), allocated when first needed."""
 
     def __init__(self, shape: tuple[int, ...]) -> None:
         super().__init__()
         self.shape = shape
 
-    def put(self, name: str, rows: np.ndarray, values: np.ndarray) -> None:
+    def array(self, name: str) -> np.ndarray:
         if name not in self:
             self[name] = np.full(self.shape, np.nan)
-        self[name][rows] = values
+        return self[name]
+
+    def put(self, name: str, rows: np.ndarray, values: np.ndarray) -> None:
+        self.array(name)[rows] = values
 
 
 def _layer_money(
@@ -185,14 +189,15 @@ def _layer_money(
     """Money channels of one layer (asset, scenario, horizon, quantile); assets with a model.
 
     Return-period layers whose model gives :class:`~climrisk.vulnerability.EventCurves` run in
-    the fused kernel (:mod:`climrisk.risk.acute_kernel`); every other model is evaluated on
-    the layer at the horizons, with the return-period axis last. ``opex_delta`` is the change
-    in annual operating cost from the baseline climate. Channels no model produced are absent.
+    the fused kernel (:mod:`climrisk.risk.acute_kernel`), which fills the ratio arrays in
+    place; every other model is evaluated on the layer at the horizons, with the return-period
+    axis last. Money follows from the ratios over all assets at once. ``opex_delta`` is the
+    change in annual operating cost from the baseline climate. Channels no model produced are
+    absent.
     """
-    result = _Channels((chunk.n, raw.values.shape[1], len(years), raw.values.shape[-1]))
+    ratios = _Channels((chunk.n, raw.values.shape[1], len(years), raw.values.shape[-1]))
     has_model = np.zeros(chunk.n, dtype=bool)
     acute = raw.return_periods is not None
-    expand = (slice(None), None, None, None)
     at_years: np.ndarray | None = None
     at_baseline: np.ndarray | None = None
     for asset_type, index in chunk.type_groups:
@@ -201,53 +206,54 @@ def _layer_money(
             continue
         has_model[index] = True
         subset = chunk.subset(asset_type, index)
-        value, revenue = chunk.value[index][expand], chunk.revenue[index][expand]
         floor = chunk.protection[index] if hazard in FLOOD_HAZARDS else None
         make_curves = getattr(model, "event_curves", None) if acute else None
         curves = make_curves(subset, prices) if make_curves is not None else None
         if curves is not None:
-            kernel = acute_expected_losses(
+            names = ("damage_ratio", "downtime_days", "loss_ratio")
+            acute_expected_losses(
                 raw.values, raw.epoch_years, years, raw.return_periods, curves,
                 protection_rp=floor, target_rp=REPORT_RETURN_PERIOD, rows=index,
+                out={name: ratios.array(name) for name in names},
             )
-            out = {"damage_ratio": kernel["damage_ratio"]}
-            if curves.downtime is not None:
-                out["downtime_days"] = kernel["downtime_days"]
-            loss_ratio = kernel["loss_ratio"]
-        else:
-            if at_years is None:
-                at_years = raw.at_years(years)
-                if acute:
-                    at_years = np.moveaxis(at_years, 3, -1)  # return periods last
-            out = _evaluate(model, at_years[index], subset, prices)
-            loss_ratio = None
+            continue
+        if at_years is None:
+            at_years = raw.at_years(years)
             if acute:
-                rps = raw.return_periods
-                if "damage_ratio" in out:
-                    loss_ratio = loss_at_return_period(
-                        rps, out["damage_ratio"], REPORT_RETURN_PERIOD, protection_rp=floor
-                    )
-                for name in ("damage_ratio", "downtime_days"):
-                    if name in out:
-                        out[name] = expected_annual_damage(rps, out[name], protection_rp=floor)
-        if "damage_ratio" in out:
-            result.put("damage_ratio", index, out["damage_ratio"])
-            result.put("ead", index, out["damage_ratio"] * value)
-        if loss_ratio is not None:
-            result.put("loss_100yr", index, loss_ratio * value)
-        if "downtime_days" in out:
-            result.put("downtime_days", index, out["downtime_days"])
-            result.put("bi_loss", index, out["downtime_days"] / 365.0 * revenue)
+                at_years = np.moveaxis(at_years, 3, -1)  # return periods last
+        out = _evaluate(model, at_years[index], subset, prices)
+        if acute:
+            rps = raw.return_periods
+            if "damage_ratio" in out:
+                loss = loss_at_return_period(
+                    rps, out["damage_ratio"], REPORT_RETURN_PERIOD, protection_rp=floor
+                )
+                ratios.put("loss_ratio", index, loss)
+            for name in ("damage_ratio", "downtime_days"):
+                if name in out:
+                    out[name] = expected_annual_damage(rps, out[name], protection_rp=floor)
+        for name in ("damage_ratio", "downtime_days", "capex"):
+            if name in out:
+                ratios.put(name, index, out[name])
         if "opex_delta" in out:
             if at_baseline is None:
                 at_baseline = raw.at_years(np.array([EPOCH_CENTRE_YEARS["baseline"]]))
                 if acute:
                     at_baseline = np.moveaxis(at_baseline, 3, -1)
             base = _evaluate(model, at_baseline[index], subset, prices)
-            result.put("opex_delta", index, out["opex_delta"] - base["opex_delta"])
-        if "capex" in out:
-            result.put("capex", index, out["capex"])
-    return result, has_model
+            ratios.put("opex_delta", index, out["opex_delta"] - base["opex_delta"])
+    expand = (slice(None), None, None, None)
+    money = _Channels(ratios.shape)
+    for name in ("damage_ratio", "downtime_days", "opex_delta", "capex"):
+        if name in ratios:
+            money[name] = ratios[name]
+    if "damage_ratio" in ratios:
+        money["ead"] = ratios["damage_ratio"] * chunk.value[expand]
+    if "loss_ratio" in ratios:
+        money["loss_100yr"] = ratios["loss_ratio"] * chunk.value[expand]
+    if "downtime_days" in ratios:
+        money["bi_loss"] = ratios["downtime_days"] / 365.0 * chunk.revenue[expand]
+    return money, has_model
 
 
 def assess_hazard(
@@ -379,38 +385,25 @@ def _rows(
     }
     for name in ("damage_ratio", "ead", "bi_loss", "opex_delta"):
         frame[name] = pick(name, central)
-    channels = np.stack([frame["ead"], frame["bi_loss"], frame["opex_delta"]])
-    annual = np.nansum(channels, axis=0)
-    all_missing = np.isnan(channels).all(axis=0)
-    value = chunk.value[repeat_asset]
-    revenue = chunk.revenue[repeat_asset]
-    base = np.where(value > 0, value, np.where(revenue > 0, revenue, np.nan))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        share = np.where(all_missing, np.nan, annual / base)
     boundaries = scoring.hazard.get((hazard, primary.indicator))
-    hazard_score = (
-        classify(frame["intensity"], boundaries.values) if boundaries else missing.copy()
+    scores = score_rows(
+        frame["ead"], frame["bi_loss"], frame["opex_delta"], frame["intensity"],
+        chunk.value, chunk.revenue, primary.flags, has_model,
+        boundaries.values if boundaries else None, scoring.financial,
     )
-    financial_score = classify(share, scoring.financial)
-    score = np.fmax(hazard_score, financial_score)
-    flags = primary.flags[repeat_asset]
-    no_data = flags == 2
-    score[no_data] = np.nan
-    status_codes = np.where(~has_model[repeat_asset] & ~no_data, 3, flags).astype(np.int32)
-    frame["score"] = score
-    label_codes = np.where(np.isnan(score), np.where(no_data, 6, 0), np.nan_to_num(score))
-    frame["score_label"] = Coded(label_codes.astype(np.int32), _SCORE_LABELS)
+    frame["score"] = scores["score"]
+    frame["score_label"] = Coded(scores["label"], _SCORE_LABELS)
     for name in _SPREAD:
         frame[f"{name}_low"] = pick(name, low) if spread else missing
         frame[f"{name}_high"] = pick(name, high) if spread else missing
     for name in ("loss_100yr", "capex", "downtime_days"):
         frame[name] = pick(name, central)
-    frame["hazard_score"] = hazard_score
-    frame["financial_score"] = financial_score
-    frame["status"] = Coded(status_codes, _STATUS_LABELS)
+    frame["hazard_score"] = scores["hazard_score"]
+    frame["financial_score"] = scores["financial_score"]
+    frame["status"] = Coded(scores["status"], _STATUS_LABELS)
     frame["business_unit"] = per_asset("business_unit")
     frame["country"] = per_asset("country")
-    frame["value"] = value
+    frame["value"] = chunk.value[repeat_asset]
     return frame
 
 
@@ -447,12 +440,19 @@ def block_to_arrow(block: ResultBlock) -> pa.Table:
         elif isinstance(values, pd.Categorical):
             arrays.append(coded_from_categorical(values).to_arrow())
         elif name in _SCORE_COLUMNS:
-            arrays.append(pa.array(np.nan_to_num(values).astype(np.int8), mask=np.isnan(values)))
+            arrays.append(_score_array(values))
         elif name == "year":
             arrays.append(pa.array(np.asarray(values, dtype=np.int64)))
         else:
             arrays.append(pa.array(np.asarray(values, dtype=np.float64)))
     return pa.Table.from_arrays(arrays, schema=_RESULT_SCHEMA)
+
+
+def _score_array(values: np.ndarray) -> pa.Array:
+    """Scores as int8 with nulls: from int8 with 0 for none, or from float with NaN."""
+    if values.dtype.kind == "f":
+        return pa.array(np.nan_to_num(values).astype(np.int8), mask=np.isnan(values))
+    return pa.array(values.astype(np.int8, copy=False), mask=values == 0)
 
 
 def coded_from_categorical(values: pd.Categorical) -> Coded:
