@@ -31,23 +31,28 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pycountry
 import shapely
-from scipy.spatial import cKDTree
 
 from climrisk.data.boundaries import boundaries_path
 from climrisk.errors import ClimriskError
+
+if TYPE_CHECKING:
+    from scipy.spatial import cKDTree
 
 __all__ = [
     "COUNTRY_SNAP_DISTANCE_KM",
     "EARTH_RADIUS_KM",
     "countries_at",
     "country_alpha3",
+    "country_codes_at",
     "load_boundaries",
     "normalise_country_codes",
     "suggest_country",
@@ -68,6 +73,7 @@ EARTH_RADIUS_KM: float = 6371.0088
 
 _DENSIFY_DEG = 0.01  # largest spacing [degree] between outline vertices for the snap rule
 _CHUNK = 1 << 20  # points per batch in countries_at (bounds the memory of candidate pairs)
+_GRID_COLUMNS, _GRID_ROWS = 360, 180  # 1-degree cells that bucket points by bounding box
 
 # Codes ISO 3166 reserves exceptionally for these countries (ISO 3166/MA), plus Kosovo's
 # user-assigned code as used by the European Commission and the IMF.
@@ -134,12 +140,18 @@ def load_boundaries() -> gpd.GeoDataFrame:
 
 @dataclass(frozen=True)
 class _Index:
-    """Polygon parts with a spatial index, for point-in-polygon tests."""
+    """Polygon parts bucketed by 1-degree grid rows, for point-in-polygon tests.
+
+    Each part's bounding box covers, in each grid row it spans, one run of consecutive cells;
+    ``run_part``/``run_first``/``run_last`` list those runs (ordered by part) as cell keys.
+    """
 
     codes: np.ndarray  # object array of alpha-2 codes, one per country, plus None at the end
     parts: np.ndarray  # shapely polygons (prepared)
     part_country: np.ndarray  # int, row of ``codes`` for each part
-    tree: shapely.STRtree
+    run_part: np.ndarray  # int, the part of each run of cells
+    run_first: np.ndarray  # uint16, first cell key of the run
+    run_last: np.ndarray  # uint16, last cell key of the run (inclusive)
 
 
 @dataclass(frozen=True)
@@ -150,23 +162,50 @@ class _Outline:
     country: np.ndarray  # int, row of ``_Index.codes`` for each vertex
 
 
+def _cell_column(lon: np.ndarray) -> np.ndarray:
+    """Return the 1-degree grid column [0, 359] of longitudes in [-180, 180]."""
+    return np.clip(np.floor(lon + 180.0), 0, _GRID_COLUMNS - 1).astype(np.int32)
+
+
+def _cell_row(lat: np.ndarray) -> np.ndarray:
+    """Return the 1-degree grid row [0, 179] of latitudes in [-90, 90]."""
+    return np.clip(np.floor(lat + 90.0), 0, _GRID_ROWS - 1).astype(np.int32)
+
+
 @functools.cache
 def _index() -> _Index:
-    """Build (once) the polygon-part index of the boundaries."""
+    """Build (once) the polygon parts and their runs of grid cells."""
     frame = _read_boundaries()
     parts, country = shapely.get_parts(frame.geometry.to_numpy(), return_index=True)
     shapely.prepare(parts)
     codes = np.array([*frame["iso_a2"].astype(str).tolist(), None], dtype=object)
-    return _Index(codes, parts, country.astype(np.intp), shapely.STRtree(parts))
+    bounds = shapely.bounds(parts)
+    first_col, last_col = _cell_column(bounds[:, 0]), _cell_column(bounds[:, 2])
+    first_row, last_row = _cell_row(bounds[:, 1]), _cell_row(bounds[:, 3])
+    n_rows = last_row - first_row + 1
+    run_part = np.repeat(np.arange(parts.size), n_rows)
+    run_row = np.arange(run_part.size) - np.repeat(np.cumsum(n_rows) - n_rows, n_rows)
+    run_row += first_row[run_part]
+    return _Index(
+        codes,
+        parts,
+        country.astype(np.intp),
+        run_part,
+        (run_row * _GRID_COLUMNS + first_col[run_part]).astype(np.uint16),
+        (run_row * _GRID_COLUMNS + last_col[run_part]).astype(np.uint16),
+    )
 
 
 @functools.cache
 def _outline() -> _Outline:
     """Build (once) the k-d tree of densified outline vertices."""
+    from scipy.spatial import cKDTree  # imported here: it takes a while, and is rarely needed
+
     frame = _read_boundaries()
     lines = shapely.segmentize(shapely.boundary(frame.geometry.to_numpy()), _DENSIFY_DEG)
     xy, country = shapely.get_coordinates(lines, return_index=True)
-    return _Outline(cKDTree(_unit_vectors(xy[:, 0], xy[:, 1])), country.astype(np.intp))
+    vectors = _unit_vectors(xy[:, 0], xy[:, 1])
+    return _Outline(cKDTree(vectors, copy_data=False), country.astype(np.intp))
 
 
 def _unit_vectors(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
@@ -174,21 +213,49 @@ def _unit_vectors(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     lam = np.radians(lon)
     phi = np.radians(lat)
     cos_phi = np.cos(phi)
-    return np.column_stack([cos_phi * np.cos(lam), cos_phi * np.sin(lam), np.sin(phi)])
+    out = np.empty((lam.size, 3))
+    # Each function runs over a whole contiguous array and the products go straight into
+    # place: no large temporaries, and the same bits as the plain expression.
+    trig = np.cos(lam)
+    np.multiply(cos_phi, trig, out=out[:, 0])
+    np.sin(lam, out=trig)
+    np.multiply(cos_phi, trig, out=out[:, 1])
+    np.sin(phi, out=trig)
+    out[:, 2] = trig
+    return out
+
+
+def _ranges(first: np.ndarray, count: np.ndarray) -> np.ndarray:
+    """Return the concatenation of ``arange(f, f + c)`` for each pair (f, c)."""
+    ends = np.cumsum(count)
+    return np.arange(ends[-1] if ends.size else 0) + np.repeat(first - (ends - count), count)
+
+
+def _candidates(index: _Index, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return (point, part) pairs where the point lies in a grid cell of the part's bounding box.
+
+    Points are sorted by grid cell; each run of cells of a part is then one slice of them. The
+    pairs come out ordered by part. (No closer bounding-box test: the prepared polygon makes
+    that test itself, faster than sorting the pairs out here.)
+    """
+    keys = (_cell_row(lat) * _GRID_COLUMNS + _cell_column(lon)).astype(np.uint16)
+    order = np.argsort(keys, kind="stable")
+    sorted_keys = keys[order]
+    start = np.searchsorted(sorted_keys, index.run_first, side="left")
+    count = np.searchsorted(sorted_keys, index.run_last, side="right") - start
+    return order[_ranges(start, count)], np.repeat(index.run_part, count)
 
 
 def _inside(index: _Index, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     """Return the country row of each point by point-in-polygon, or -1 when in none."""
     found = np.full(lon.shape, -1, dtype=np.intp)
-    points = shapely.points(lon, lat)
-    point_i, part_i = index.tree.query(points)  # bounding-box candidates
+    point_i, part_i = _candidates(index, lon, lat)
     if point_i.size == 0:
         return found
-    order = np.argsort(part_i, kind="stable")
-    point_i, part_i = point_i[order], part_i[order]
     starts = np.flatnonzero(np.r_[True, part_i[1:] != part_i[:-1]])
     stops = np.r_[starts[1:], part_i.size]
-    # One vectorised prepared test per polygon part that has candidates (a few thousand at most).
+    # One vectorised prepared test per polygon part that has candidates (a few thousand at most);
+    # where parts overlap, the later part wins.
     for start, stop in zip(starts, stops, strict=True):
         part = part_i[start]
         candidates = point_i[start:stop]
@@ -265,25 +332,61 @@ def countries_at(
         raise ValueError(f"lon and lat differ in shape: {lon_a.shape} and {lat_a.shape}")
     if not np.isfinite(snap_km) or snap_km < 0:
         raise ValueError(f"snap_km must be a finite distance >= 0, got {snap_km}")
-    shape = lon_a.shape
-    lon_f = lon_a.ravel()
-    lat_f = lat_a.ravel()
+    rows = _country_rows(lon_a.ravel(), lat_a.ravel(), snap_km)
+    # -1 picks the trailing None of ``codes``.
+    return _index().codes[rows].reshape(lon_a.shape)
+
+
+def country_codes_at(
+    lon: np.ndarray, lat: np.ndarray, snap_km: float = COUNTRY_SNAP_DISTANCE_KM
+) -> pd.api.extensions.ExtensionArray:
+    """Return the same codes as :func:`countries_at`, as a pandas ``string`` array.
+
+    Builds the result from the few distinct codes without a Python object per point, so it is
+    the fast form for a long column of one-dimensional coordinates.
+
+    Parameters
+    ----------
+    lon, lat
+        Longitude and latitude [degree], WGS 84, one-dimensional float arrays of equal length.
+    snap_km
+        As for :func:`countries_at` [km].
+
+    Returns
+    -------
+    pandas.api.extensions.ExtensionArray
+        ``string`` dtype: the alpha-2 code, or ``<NA>`` where :func:`countries_at` gives ``None``.
+    """
+    lon_a = np.asarray(lon, dtype=np.float64)
+    lat_a = np.asarray(lat, dtype=np.float64)
+    if lon_a.ndim != 1 or lon_a.shape != lat_a.shape:
+        raise ValueError(f"lon and lat must be 1-d of one length: {lon_a.shape}, {lat_a.shape}")
+    if not np.isfinite(snap_km) or snap_km < 0:
+        raise ValueError(f"snap_km must be a finite distance >= 0, got {snap_km}")
+    codes = _index().codes
+    rows = _country_rows(lon_a, lat_a, snap_km)
+    rows[rows < 0] = codes.size - 1  # the trailing None
+    names = pa.array(codes.tolist(), type=pa.large_string())
+    return pd.array(names.take(pa.array(rows)), dtype="string")
+
+
+def _country_rows(lon: np.ndarray, lat: np.ndarray, snap_km: float) -> np.ndarray:
+    """Return the row of ``_index().codes`` for each point (1-d float arrays), or -1 for none."""
     index = _index()
-    row = np.full(lon_f.shape, -1, dtype=np.intp)
-    usable = np.isfinite(lon_f) & np.isfinite(lat_f) & (np.abs(lat_f) <= 90.0)
+    row = np.full(lon.shape, -1, dtype=np.intp)
+    usable = np.isfinite(lon) & np.isfinite(lat) & (np.abs(lat) <= 90.0)
     todo = np.flatnonzero(usable)
     for begin in range(0, todo.size, _CHUNK):
         batch = todo[begin : begin + _CHUNK]
-        x = lon_f[batch]
+        x = lon[batch]
         x = np.where((x >= -180.0) & (x <= 180.0), x, (x + 180.0) % 360.0 - 180.0)
-        y = lat_f[batch]
+        y = lat[batch]
         found = _inside(index, x, y)
         missing = np.flatnonzero(found < 0)
         if missing.size:
             found[missing] = _nearest(x[missing], y[missing], snap_km)
         row[batch] = found
-    # -1 picks the trailing None of ``codes``.
-    return index.codes[row].reshape(shape)
+    return row
 
 
 # --------------------------------------------------------------------------------------------

@@ -8,8 +8,9 @@ one run, not only the first.
 
 from __future__ import annotations
 
+import codecs
 import csv
-import io
+import re
 from pathlib import Path
 
 import numpy as np
@@ -28,6 +29,10 @@ _VECTOR_SUFFIXES = {".geojson", ".json", ".gpkg", ".shp", ".fgb"}
 _PARQUET_SUFFIXES = {".parquet", ".pq", ".geoparquet"}
 _EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 _DELIMITERS = (",", ";", "\t")
+# Line breaks of str.splitlines beyond CR and LF: VT, FF, FS, GS, RS (single bytes in UTF-8),
+# NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR (multi-byte).
+_UNICODE_LINE_BREAKS = (b"\xc2\x85", b"\xe2\x80\xa8", b"\xe2\x80\xa9")
+_NON_SPACE = re.compile(rb"[^ \t\n\r\x0b\x0c]")  # what bytes.strip() keeps
 
 
 def read_portfolio(path: str | Path, *, allow_multiple_currencies: bool = False) -> Portfolio:
@@ -143,26 +148,34 @@ def _first_line(exc: BaseException) -> str:
     return text[0] if text else type(exc).__name__
 
 
-def _decode(path: Path, raw: bytes) -> str:
-    """Decode CSV bytes as UTF-8 (with or without BOM), else GB18030; refuse binary content."""
+def _encoding(path: Path, raw: bytes) -> str:
+    """Return the codec of CSV bytes: UTF-8 (with or without BOM), else GB18030.
+
+    Refuses UTF-16 and binary content.
+    """
     if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
         raise InputError(path, "the file is UTF-16 encoded; save it as UTF-8 CSV")
     if b"\x00" in raw[:65536]:
         raise InputError(path, "binary content, not a CSV text file")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
+    encoding = "utf-8-sig"
+    if not raw.isascii():  # ASCII is UTF-8 as it is
         try:
-            text = raw.decode("gb18030")
-        except UnicodeDecodeError as exc:
-            raise InputError(
-                path, f"not UTF-8 or GB18030 text (undecodable byte at offset {exc.start})"
-            ) from None
-    sample = text[:65536]
+            raw.decode(encoding)
+        except UnicodeDecodeError:
+            encoding = "gb18030"
+            try:
+                raw.decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise InputError(
+                    path, f"not UTF-8 or GB18030 text (undecodable byte at offset {exc.start})"
+                ) from None
+    # The first 65,536 characters: at most 4 bytes each, and the file decodes, so only a
+    # character cut at the end of the slice can fail.
+    sample = raw[: 4 * 65536 + 3].decode(encoding, errors="ignore")[:65536]
     controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\r\n")
     if controls > max(8, len(sample) // 200):
         raise InputError(path, "binary content, not a CSV text file")
-    return text
+    return encoding
 
 
 def _sniff_delimiter(header_line: str) -> str:
@@ -175,16 +188,60 @@ def _sniff_delimiter(header_line: str) -> str:
     return best
 
 
-def _read_csv(path: Path) -> tuple[pd.DataFrame, np.ndarray]:
-    raw = path.read_bytes()
-    if not raw.strip():
-        raise InputError(path, "the file is empty")
-    text = _decode(path, raw)
-    lines = text.splitlines()
+def _split_header(path: Path, raw: bytes) -> tuple[str, pa.Buffer | bytes]:
+    """Return the first non-blank line (the header) and the UTF-8 bytes of the lines below it.
+
+    Lines are split as ``str.splitlines`` splits them.
+    """
+    encoding = _encoding(path, raw)
+    if encoding == "utf-8-sig" and _newline_breaks_only(raw):
+        # The common case: the bytes below the header are already the body; no copy of the text.
+        if b"\r" in raw:
+            raw = raw.replace(b"\r\n", b"\n")
+        start = len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0
+        end = raw.find(b"\n", start)
+        while end >= 0 and not raw[start:end].decode("utf-8").strip():
+            start = end + 1
+            end = raw.find(b"\n", start)
+        line = raw[start : len(raw) if end < 0 else end].decode("utf-8")
+        if not line.strip():
+            raise InputError(path, "the file is empty")
+        if end < 0:
+            return line, b""
+        # Without the file's final line break, as joining the split lines would give: it
+        # matters to a quoted value left open at the end of the file.
+        stop = len(raw) - 1 if raw.endswith(b"\n") else len(raw)
+        return line, pa.py_buffer(raw)[end + 1 : stop]
+    lines = raw.decode(encoding).splitlines()
     header_index = next((i for i, line in enumerate(lines) if line.strip()), None)
     if header_index is None:
         raise InputError(path, "the file is empty")
-    header_line = lines[header_index]
+    return lines[header_index], "\n".join(lines[header_index + 1 :]).encode("utf-8")
+
+
+def _newline_breaks_only(raw: bytes) -> bool:
+    """Whether the UTF-8 ``raw`` breaks lines only at LF and CRLF.
+
+    ``str.splitlines`` also breaks at a lone CR, VT, FF, FS, GS, RS, NEL, LINE SEPARATOR and
+    PARAGRAPH SEPARATOR; files with any of those take the slower, general path.
+    """
+    if b"\r" in raw and raw.count(b"\r") != raw.count(b"\r\n"):
+        return False
+    if any(byte in raw for byte in (b"\x0b", b"\x0c", b"\x1c", b"\x1d", b"\x1e")):
+        return False
+    return raw.isascii() or not any(seq in raw for seq in _UNICODE_LINE_BREAKS)
+
+
+def _is_blank(data: pa.Buffer | bytes) -> bool:
+    """Whether ``data`` holds only ASCII white space (what ``bytes.strip`` removes)."""
+    return _NON_SPACE.search(memoryview(data)) is None
+
+
+def _read_csv(path: Path) -> tuple[pd.DataFrame, np.ndarray]:
+    raw = path.read_bytes()
+    if not raw or raw.isspace():
+        raise InputError(path, "the file is empty")
+    header_line, body = _split_header(path, raw)
     delimiter = _sniff_delimiter(header_line)
     header = [h.strip() for h in next(csv.reader([header_line], delimiter=delimiter))]
     if len(header) < 2:
@@ -202,17 +259,16 @@ def _read_csv(path: Path) -> tuple[pd.DataFrame, np.ndarray]:
             )
     internal = [f"c{i}" for i in range(len(header))]
     ragged: list[tuple[int, int]] = []
+    if _is_blank(body):
+        raise InputError(path, "the file has a header but no data rows")
 
     def on_invalid_row(row: pa_csv.InvalidRow) -> str:
         ragged.append((int(row.number or 0), int(row.actual_columns)))
         return "skip"
 
-    body = "\n".join(lines[header_index + 1 :]).encode("utf-8")
-    if not body.strip():
-        raise InputError(path, "the file has a header but no data rows")
     try:
         table = pa_csv.read_csv(
-            io.BytesIO(body),
+            pa.BufferReader(body),
             read_options=pa_csv.ReadOptions(
                 column_names=internal, use_threads=False, block_size=1 << 24
             ),

@@ -1,18 +1,22 @@
 """Validate a raw asset table against the schema and build a :class:`Portfolio`.
 
-Every check is whole-column (pandas / shapely vectorised); Python only loops over the cells that
-are wrong, to word their messages. All problems are collected and raised together.
+Every check is whole-column (Arrow, pandas and shapely vectorised; a text column is checked once
+per distinct value); Python only loops over the cells that are wrong, to word their messages. All
+problems are collected and raised together.
 """
 
 from __future__ import annotations
 
 import difflib
+import itertools
 from collections.abc import Callable
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import pycountry
 import shapely
 
@@ -23,6 +27,18 @@ from climrisk.portfolio.model import Assumption, Portfolio
 __all__ = ["FOOTPRINT_MAX_OFFSET_KM", "MISSING_TOKENS", "validate_assets"]
 
 MISSING_TOKENS = frozenset({"", "na", "n/a", "nan", "null", "none", "-", "#n/a"})
+# Every upper/lower-case spelling of the tokens: no other character lower-cases to one of
+# their letters, so ``x in _MISSING_SPELLINGS`` is ``x.lower() in MISSING_TOKENS``.
+_MISSING_SPELLINGS = pa.array(
+    sorted(
+        {
+            "".join(letters)
+            for token in MISSING_TOKENS
+            for letters in itertools.product(*({c.lower(), c.upper()} for c in token))
+        }
+    ),
+    type=pa.string(),
+)
 # A footprint further than this from its latitude/longitude is almost always a coordinate-order
 # mistake (WKT is "longitude latitude").
 FOOTPRINT_MAX_OFFSET_KM = 10.0
@@ -72,16 +88,86 @@ def _text(series: pd.Series, missing_tokens: frozenset[str] = MISSING_TOKENS) ->
     return text.mask(missing)
 
 
-def _numbers(series: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Parse a column as float; returns (values, not-a-number mask for non-missing cells)."""
+def _distinct(series: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """Return a column's distinct values, then <NA>, and the position of each cell among them.
+
+    An element-wise function applied to the few distinct values of a long text column and
+    spread back with :func:`_spread` gives what it gives on the whole column, at a fraction of
+    the cost. Only text columns are reduced: other values that compare equal (``1`` and
+    ``1.0``) can still print differently.
+    """
+    if isinstance(series.dtype, pd.StringDtype):
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+        values = pd.Series(uniques, dtype=series.dtype)
+    else:
+        codes, values = np.arange(len(series)), series.reset_index(drop=True)
+    distinct = pd.concat([values, pd.Series([None], dtype=values.dtype)], ignore_index=True)
+    return distinct, np.where(codes < 0, len(distinct) - 1, codes)
+
+
+def _spread(values: pd.Series, codes: np.ndarray, index: pd.Index) -> pd.Series:
+    """Return ``values`` (one per distinct value) at every cell; undoes :func:`_distinct`."""
+    return pd.Series(values.array.take(codes), index=index)
+
+
+def _numbers(series: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Parse a column as float.
+
+    Returns
+    -------
+    values
+        float64, NaN where a cell is missing or not a number.
+    not_number
+        Cells that are neither missing nor a number.
+    missing
+        Cells that are blank or spell 'missing' (see :data:`MISSING_TOKENS`).
+    """
     if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
-        values = series.astype("float64")
-        return values, pd.Series(False, index=series.index)
+        values = series.to_numpy(dtype="float64", na_value=np.nan)
+        return values, np.zeros(values.size, dtype=bool), series.isna().to_numpy()
+    if isinstance(series.dtype, pd.StringDtype) and series.dtype.storage == "pyarrow":
+        parsed = _arrow_numbers(pa.array(series.array))
+        if parsed is not None:
+            return parsed
     text = _text(series)
     values = pd.to_numeric(text.str.replace(r"^\+", "", regex=True), errors="coerce")
-    values = values.astype("float64")
-    bad = text.notna() & values.isna()
-    return values, bad
+    values = values.to_numpy(dtype="float64", na_value=np.nan)
+    missing = text.isna().to_numpy()
+    return values, ~missing & np.isnan(values), missing
+
+
+def _arrow_numbers(
+    strings: pa.Array | pa.ChunkedArray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Parse Arrow strings as :func:`_numbers` does, in C++; ``None`` when pandas must decide.
+
+    Arrow reads every spelling of a number that ``pandas.to_numeric`` reads, except a leading
+    ``+`` followed by another sign and surrounding white space after a ``+`` (it refuses those,
+    and the column takes the pandas path), and gives the same correctly rounded value. The one
+    difference in value is ``-0``: pandas reads it as an integer, so as ``0.0`` when no cell of
+    the column has a fraction or exponent; a column with a negative zero takes the pandas path.
+    """
+    values = None
+    if pc.min(pc.binary_length(strings)).as_py():  # no empty cell (a failed cast is slow)
+        try:  # most columns: every cell a plain number (no blanks, no white space)
+            values = pc.cast(strings, pa.float64()).to_numpy(zero_copy_only=False)
+            missing = np.zeros(values.size, dtype=bool)
+        except pa.ArrowInvalid:
+            pass
+    if values is None or np.isnan(values).any():  # NaN: "nan" is missing, "-nan" is not
+        text = pc.utf8_trim_whitespace(strings)
+        spellings = _MISSING_SPELLINGS.cast(text.type)
+        is_missing = pc.or_kleene(pc.is_null(text), pc.is_in(text, value_set=spellings))
+        try:
+            parsed = pc.cast(pc.if_else(is_missing, pa.scalar(None, text.type), text), pa.float64())
+        except pa.ArrowInvalid:  # some cell is not a plain number: pandas words the problems
+            return None
+        values = parsed.to_numpy(zero_copy_only=False)
+        values = np.where(np.isnan(values), np.nan, values)  # "-nan" gives a negative NaN
+        missing = is_missing.to_numpy(zero_copy_only=False)
+    if np.signbit(values[values == 0.0]).any():
+        return None
+    return values, ~missing & np.isnan(values), missing
 
 
 def _closest(value: str, choices: list[str]) -> str | None:
@@ -162,14 +248,16 @@ def validate_assets(
             _check_number(frame, found, column, out, clean)
     _check_location(frame, found, out, clean)
     _check_enum(frame, found, "cooling", schema.COOLING_ALIASES, out, clean)
-    for name in ("name", "business_unit"):
-        clean[name] = (
-            _text(frame[found[name]])
-            if name in found
-            else pd.Series(pd.NA, index=frame.index, dtype="string")
-        )
+    clean["name"] = (
+        _text(frame[found["name"]])
+        if "name" in found
+        else pd.Series(pd.NA, index=frame.index, dtype="string")
+    )
     if "business_unit" in found:
-        clean["business_unit"] = clean["business_unit"].str.lower()
+        distinct, codes = _distinct(frame[found["business_unit"]])
+        clean["business_unit"] = _spread(_text(distinct).str.lower(), codes, frame.index)
+    else:
+        clean["business_unit"] = pd.Series(pd.NA, index=frame.index, dtype="string")
     _check_country(frame, found, out, clean)
     currency = _check_currency(frame, found, out, clean, allow_multiple_currencies)
 
@@ -182,27 +270,28 @@ def _check_ids(values: pd.Series, column: str, out: _Collector, clean: pd.DataFr
     ids = values.astype("string").str.strip()
     blank = ids.isna() | (ids == "")
     out.cells(blank, column, values, lambda _: "asset_id is blank; every asset needs a unique id")
-    duplicated = ids.duplicated(keep=False) & ~blank
-    if duplicated.any():
-        groups = pd.Series(out.rows[duplicated.to_numpy()], index=ids[duplicated]).groupby(level=0)
-        first_rows = {key: list(group) for key, group in groups}
-        out.cells(
-            duplicated,
-            column,
-            ids,
-            lambda text: "duplicate asset_id '{}' (rows {})".format(
-                text, ", ".join(map(str, first_rows[text][:10]))
-            ),
-        )
+    if not pd.Index(ids).is_unique:  # a hash check first: grouping the rows costs more
+        duplicated = ids.duplicated(keep=False) & ~blank
+        if duplicated.any():
+            rows = pd.Series(out.rows[duplicated.to_numpy()], index=ids[duplicated])
+            first_rows = {key: list(group) for key, group in rows.groupby(level=0)}
+            out.cells(
+                duplicated,
+                column,
+                ids,
+                lambda text: "duplicate asset_id '{}' (rows {})".format(
+                    text, ", ".join(map(str, first_rows[text][:10]))
+                ),
+            )
     clean["asset_id"] = ids
 
 
 def _check_asset_types(
     values: pd.Series, column: str, out: _Collector, clean: pd.DataFrame
 ) -> None:
-    text = _text(values)
-    folded = text.map(schema.normalise_token, na_action="ignore")
-    mapped = folded.map(schema.ASSET_TYPE_ALIASES)
+    distinct, codes = _distinct(values)
+    folded = _text(distinct).map(schema.normalise_token, na_action="ignore")
+    mapped = folded.map(schema.ASSET_TYPE_ALIASES).astype("string")
     choices = list(schema.ASSET_TYPE_ALIASES)
 
     def message(raw: str) -> str:
@@ -212,8 +301,8 @@ def _check_asset_types(
         hint = f" (did you mean '{schema.ASSET_TYPE_ALIASES[guess]}'?)" if guess else ""
         return f"unknown asset_type '{raw}'{hint}; use one of " + ", ".join(schema.ASSET_TYPES)
 
-    out.cells(mapped.isna(), column, values, message)
-    clean["asset_type"] = mapped.astype("string")
+    out.cells(mapped.isna().to_numpy()[codes], column, values, message)
+    clean["asset_type"] = _spread(mapped, codes, values.index)
 
 
 def _check_number(
@@ -228,21 +317,21 @@ def _check_number(
         return
     raw = frame[found[column.name]]
     name = _column_name(found, column.name)
-    values, not_number = _numbers(raw)
+    values, not_number, _ = _numbers(raw)
     out.cells(not_number, name, raw, lambda text: f"'{text}' is not a number")
-    infinite = np.isinf(values.to_numpy())
+    infinite = np.isinf(values)
     out.cells(infinite, name, raw, lambda text: f"{text} is not a finite number")
-    finite = values.where(~np.isinf(values))
+    finite = np.where(infinite, np.nan, values)
     _check_range(finite, column, name, raw, out)
-    clean[column.name] = finite.where(~not_number)
+    clean[column.name] = finite
 
 
 def _check_range(
-    values: pd.Series, column: schema.Column, name: str, raw: pd.Series, out: _Collector
+    values: np.ndarray, column: schema.Column, name: str, raw: pd.Series, out: _Collector
 ) -> None:
     low, high = column.minimum, column.maximum
-    too_low = values < low if low is not None else pd.Series(False, index=values.index)
-    too_high = values > high if high is not None else pd.Series(False, index=values.index)
+    too_low = values < low if low is not None else np.zeros(values.size, dtype=bool)
+    too_high = values > high if high is not None else np.zeros(values.size, dtype=bool)
     if low is not None and high is not None:
         bounds = f"[{low:g}, {high:g}]"
     elif low is not None:
@@ -256,20 +345,21 @@ def _check_location(
     frame: pd.DataFrame, found: dict[str, object], out: _Collector, clean: pd.DataFrame
 ) -> None:
     n = len(frame)
-    lat = pd.Series(np.nan, index=frame.index)
-    lon = pd.Series(np.nan, index=frame.index)
+    lat = np.full(n, np.nan)
+    lon = np.full(n, np.nan)
     lat_raw = frame[found["latitude"]] if "latitude" in found else None
     lon_raw = frame[found["longitude"]] if "longitude" in found else None
     lat_name, lon_name = _column_name(found, "latitude"), _column_name(found, "longitude")
+    lat_blank = lon_blank = None
     if lat_raw is not None and lon_raw is not None:
-        lat, lat_bad = _numbers(lat_raw)
-        lon, lon_bad = _numbers(lon_raw)
+        lat, lat_bad, lat_blank = _numbers(lat_raw)
+        lon, lon_bad, lon_blank = _numbers(lon_raw)
         out.cells(lat_bad, lat_name, lat_raw, lambda t: f"'{t}' is not a number")
         out.cells(lon_bad, lon_name, lon_raw, lambda t: f"'{t}' is not a number")
         for values, raw, name in ((lat, lat_raw, lat_name), (lon, lon_raw, lon_name)):
-            out.cells(np.isinf(values.to_numpy()), name, raw, lambda t: f"{t} is not finite")
-        lat_out = (lat.abs() > 90) & np.isfinite(lat)
-        swapped = lat_out & (lon.abs() <= 90) & (lat.abs() <= 180)
+            out.cells(np.isinf(values), name, raw, lambda t: f"{t} is not finite")
+        lat_out = (np.abs(lat) > 90) & np.isfinite(lat)
+        swapped = lat_out & (np.abs(lon) <= 90) & (np.abs(lat) <= 180)
         out.cells(lat_out & ~swapped, lat_name, lat_raw, lambda t: f"{t} is outside [-90, 90]")
         out.cells(
             swapped,
@@ -279,31 +369,32 @@ def _check_location(
         )
         lon_out = ((lon < -180) | (lon > 360)) & np.isfinite(lon)
         out.cells(lon_out, lon_name, lon_raw, lambda t: f"{t} is outside [-180, 360]")
-        lon = lon.where(lon <= 180, lon - 360)  # (180, 360] -> (-180, 0]
-        lat = lat.where(np.isfinite(lat) & ~lat_bad)
-        lon = lon.where(np.isfinite(lon) & ~lon_bad)
+        lon = np.where(lon <= 180, lon, lon - 360)  # (180, 360] -> (-180, 0]
+        lat = np.where(np.isfinite(lat) & ~lat_bad, lat, np.nan)
+        lon = np.where(np.isfinite(lon) & ~lon_bad, lon, np.nan)
 
-    geometry = pd.Series([None] * n, index=frame.index, dtype=object)
+    geometry = None
     has_footprint = np.zeros(n, dtype=bool)
     if "geometry" in found:
         geometry, has_footprint = _check_geometry(frame[found["geometry"]], found, out, lat, lon)
-    point_missing = lat.isna() | lon.isna()
+    point_missing = np.isnan(lat) | np.isnan(lon)
     no_location = point_missing & ~has_footprint
-    if "latitude" in found:
-        lat_blank = _text(frame[found["latitude"]]).isna() if lat_raw is not None else None
-        if lat_blank is not None:
+    if lat_raw is not None:
+        if lat_blank is None:
+            lat_blank = _text(lat_raw).isna().to_numpy()
+        out.cells(
+            no_location & lat_blank,
+            lat_name,
+            lat_raw,
+            lambda _: "latitude is blank and no footprint geometry is given",
+        )
+        if lon_raw is not None:
+            if lon_blank is None:
+                lon_blank = _text(lon_raw).isna().to_numpy()
             out.cells(
-                no_location & lat_blank,
-                lat_name,
-                frame[found["latitude"]],
-                lambda _: "latitude is blank and no footprint geometry is given",
-            )
-        lon_blank = _text(frame[found["longitude"]]).isna() if lon_raw is not None else None
-        if lon_blank is not None:
-            out.cells(
-                no_location & lon_blank & ~(lat_blank if lat_blank is not None else False),
+                no_location & lon_blank & ~lat_blank,
                 lon_name,
-                frame[found["longitude"]],
+                lon_raw,
                 lambda _: "longitude is blank and no footprint geometry is given",
             )
     elif "geometry" in found:
@@ -313,24 +404,29 @@ def _check_location(
             frame[found["geometry"]],
             lambda _: "no location: give a footprint geometry or latitude/longitude columns",
         )
-    footprint_points = shapely.point_on_surface(geometry.where(has_footprint, None).to_numpy())
     fill = point_missing & has_footprint
     if fill.any():
-        lon = lon.where(~fill, shapely.get_x(footprint_points))
-        lat = lat.where(~fill, shapely.get_y(footprint_points))
+        inside = shapely.point_on_surface(geometry.to_numpy()[fill])
+        lon[fill] = shapely.get_x(inside)
+        lat[fill] = shapely.get_y(inside)
     clean["latitude"] = lat
     clean["longitude"] = lon
     clean["has_footprint"] = has_footprint
-    clean["footprint"] = geometry.where(has_footprint, None)
+    if has_footprint.any():
+        clean["footprint"] = geometry.where(has_footprint, None)
 
 
 def _check_geometry(
     raw: pd.Series,
     found: dict[str, object],
     out: _Collector,
-    lat: pd.Series,
-    lon: pd.Series,
+    lat: np.ndarray,
+    lon: np.ndarray,
 ) -> tuple[pd.Series, np.ndarray]:
+    """Check a footprint column; fill ``lat``/``lon`` in place where a point geometry gives them.
+
+    Returns the valid polygon footprints (``None`` elsewhere) and where there is one.
+    """
     name = _column_name(found, "geometry")
     values = raw.to_numpy(dtype=object)
     is_geometry = np.array([isinstance(v, shapely.Geometry) for v in values], dtype=bool)
@@ -387,12 +483,12 @@ def _check_geometry(
     # Points given as geometry fill latitude/longitude where those are blank.
     good_point = point & ~outside
     if good_point.any():
-        fill = good_point & (lat.isna() | lon.isna()).to_numpy()
-        lon.loc[fill] = shapely.get_x(geoms[fill])
-        lat.loc[fill] = shapely.get_y(geoms[fill])
-    check = good_polygon & lat.notna().to_numpy() & lon.notna().to_numpy()
+        fill = good_point & (np.isnan(lat) | np.isnan(lon))
+        lon[fill] = shapely.get_x(geoms[fill])
+        lat[fill] = shapely.get_y(geoms[fill])
+    check = good_polygon & ~np.isnan(lat) & ~np.isnan(lon)
     if check.any():
-        points = shapely.points(lon.to_numpy()[check], lat.to_numpy()[check])
+        points = shapely.points(lon[check], lat[check])
         nearest = shapely.shortest_line(geoms[check], points)
         coords = shapely.get_coordinates(nearest).reshape(-1, 2, 2)
         distance = _haversine_km(coords[:, 0, 0], coords[:, 0, 1], coords[:, 1, 0], coords[:, 1, 1])
@@ -436,8 +532,9 @@ def _check_enum(
         clean[name] = pd.Series(pd.NA, index=frame.index, dtype="string")
         return
     raw = frame[found[name]]
-    text = _text(raw)
-    mapped = text.map(schema.normalise_token, na_action="ignore").map(aliases)
+    distinct, codes = _distinct(raw)
+    text = _text(distinct)
+    mapped = text.map(schema.normalise_token, na_action="ignore").map(aliases).astype("string")
     valid = sorted(set(aliases.values()))
 
     def message(value: str) -> str:
@@ -445,8 +542,9 @@ def _check_enum(
         hint = f" (did you mean '{aliases[guess]}'?)" if guess else ""
         return f"unknown {name} '{value}'{hint}; use one of {', '.join(valid)}"
 
-    out.cells(text.notna() & mapped.isna(), _column_name(found, name), raw, message)
-    clean[name] = mapped.astype("string")
+    unknown = (text.notna() & mapped.isna()).to_numpy()
+    out.cells(unknown[codes], _column_name(found, name), raw, message)
+    clean[name] = _spread(mapped, codes, frame.index)
 
 
 def _check_country(
@@ -456,9 +554,10 @@ def _check_country(
 
     if "country" in found:
         raw = frame[found["country"]]
+        distinct, codes = _distinct(raw)
         # "NA" is Namibia in this column, not a missing value.
         alpha2, invalid = countries.normalise_country_codes(
-            _text(raw, MISSING_TOKENS - {"na"})
+            _text(distinct, MISSING_TOKENS - {"na"})
         )
 
         def message(value: str) -> str:
@@ -466,12 +565,11 @@ def _check_country(
             hint = f" (did you mean '{guess}'?)" if guess else ""
             return f"'{value}' is not an ISO 3166-1 alpha-2 or alpha-3 country code{hint}"
 
-        out.cells(invalid, _column_name(found, "country"), raw, message)
-        clean["country"] = alpha2.astype("string")
-        clean["country_derived"] = False
+        out.cells(invalid.to_numpy()[codes], _column_name(found, "country"), raw, message)
+        clean["country"] = _spread(alpha2.astype("string"), codes, frame.index)
     else:
         clean["country"] = pd.Series(pd.NA, index=frame.index, dtype="string")
-        clean["country_derived"] = False
+    clean["country_derived"] = False
 
 
 def _check_currency(
@@ -486,21 +584,25 @@ def _check_currency(
         return None
     raw = frame[found["currency"]]
     name = _column_name(found, "currency")
-    codes = _text(raw).str.upper()
-    unique = [c for c in codes.dropna().unique()]
-    valid = {c for c in unique if pycountry.currencies.get(alpha_3=c) is not None}
+    distinct, codes = _distinct(raw)
+    upper = _text(distinct).str.upper()
+    valid = {c for c in upper.dropna().unique() if pycountry.currencies.get(alpha_3=c) is not None}
+    is_valid = upper.isin(valid).to_numpy()
     out.cells(
-        codes.notna() & ~codes.isin(valid),
+        (upper.notna().to_numpy() & ~is_valid)[codes],
         name,
         raw,
         lambda t: f"'{t}' is not an ISO 4217 currency code",
     )
-    clean["currency"] = codes.where(codes.isin(valid)).astype("string")
-    counts = codes[codes.isin(valid)].value_counts()
+    clean["currency"] = _spread(upper.where(is_valid).astype("string"), codes, frame.index)
+    # Cells per currency, most used first (ties: first seen), as value_counts orders them.
+    currency_codes, currencies = pd.factorize(upper)
+    per_cell = currency_codes[codes]
+    counts = pd.Series(per_cell[is_valid[codes]]).value_counts()
     if len(counts) > 1 and not allow_multiple:
-        main = str(counts.index[0])
+        main = str(currencies[counts.index[0]])
         out.cells(
-            codes.isin(valid) & (codes != main),
+            is_valid[codes] & (per_cell != counts.index[0]),
             name,
             raw,
             lambda t: (
@@ -508,7 +610,7 @@ def _check_currency(
                 "portfolio or configure an FX table"
             ),
         )
-    return str(counts.index[0]) if len(counts) else None
+    return str(currencies[counts.index[0]]) if len(counts) else None
 
 
 def _build_portfolio(
@@ -517,15 +619,17 @@ def _build_portfolio(
     from climrisk.portfolio import countries
 
     assumptions: list[Assumption] = []
-    missing_country = clean["country"].isna()
+    missing_country = clean["country"].isna().to_numpy()
     if missing_country.any():
-        derived = countries.countries_at(
-            clean.loc[missing_country, "longitude"].to_numpy(),
-            clean.loc[missing_country, "latitude"].to_numpy(),
+        derived = countries.country_codes_at(
+            clean["longitude"].to_numpy()[missing_country],
+            clean["latitude"].to_numpy()[missing_country],
         )
-        clean.loc[missing_country, "country"] = pd.array(derived, dtype="string")
-        clean.loc[missing_country, "country_derived"] = True
-        found = int(pd.notna(derived).sum())
+        country = clean["country"].array.copy()
+        country[missing_country] = derived
+        clean["country"] = country
+        clean["country_derived"] = missing_country
+        found = int(missing_country.sum() - derived.isna().sum())
         if found:
             assumptions.append(
                 Assumption(
@@ -538,20 +642,16 @@ def _build_portfolio(
                 )
             )
     _apply_defaults(clean, assumptions)
-    geometry = gpd.GeoSeries(
-        np.where(
-            clean["has_footprint"].to_numpy(),
-            clean["footprint"].to_numpy(dtype=object),
-            shapely.points(clean["longitude"].to_numpy(), clean["latitude"].to_numpy()),
-        ),
-        index=clean.index,
-        crs="EPSG:4326",
-    )
+    points = shapely.points(clean[["longitude", "latitude"]].to_numpy())
+    if "footprint" in clean:
+        points = np.where(clean["has_footprint"].to_numpy(), clean["footprint"].to_numpy(), points)
+    geometry = gpd.GeoSeries(points, index=clean.index, crs="EPSG:4326")
     columns = [c.name for c in schema.COLUMNS if c.name != "geometry"]
     assets = gpd.GeoDataFrame(
         clean[[*columns, "has_footprint", "country_derived"]].assign(row=rows),
         geometry=geometry,
         crs="EPSG:4326",
+        copy=False,  # ``clean`` is ours: no need for a second copy of every column
     )
     assets["currency"] = assets["currency"].fillna(currency) if currency else assets["currency"]
     assets = assets.set_index("asset_id")
@@ -560,26 +660,42 @@ def _build_portfolio(
 
 def _apply_defaults(clean: pd.DataFrame, assumptions: list[Assumption]) -> None:
     """Fill missing optional values from the one defaults table and record each as an assumption."""
-    asset_type = clean["asset_type"]
+    type_codes, kinds = pd.factorize(clean["asset_type"])
+    kind_code = {str(kind): code for code, kind in enumerate(kinds)}
+    # One pass per column: the default of each asset type (where it has one) fills its gaps.
+    filled_by_kind: dict[str, np.ndarray] = {}
+    for column in dict.fromkeys(default.column for default in schema.DEFAULTS):
+        values = clean[column]
+        fill = pd.Series([None] * len(kinds), dtype=values.dtype)
+        for default in schema.DEFAULTS:
+            if default.column == column and default.asset_type in kind_code:
+                fill[kind_code[default.asset_type]] = default.value
+        gaps = values.isna().to_numpy() & fill.notna().to_numpy()[type_codes]
+        filled_by_kind[column] = np.bincount(type_codes[gaps], minlength=len(kinds))
+        if gaps.any():
+            clean[column] = values.mask(gaps, _spread(fill, type_codes, clean.index))
     for default in schema.DEFAULTS:
-        mask = (asset_type == default.asset_type) & clean[default.column].isna()
-        count = int(mask.sum())
+        code = kind_code.get(default.asset_type)
+        count = 0 if code is None else int(filled_by_kind[default.column][code])
         if count:
-            clean.loc[mask, default.column] = default.value
             assumptions.append(
                 Assumption(
                     default.column, default.asset_type, str(default.value), count, default.source
                 )
             )
-    is_dc = asset_type == "data_center"
-    derive_energy = is_dc & clean["annual_energy_mwh"].isna() & clean["it_load_mw"].notna()
+    it_load = clean["it_load_mw"].to_numpy()
+    energy = clean["annual_energy_mwh"].to_numpy()
+    is_dc = type_codes == kind_code.get("data_center", -2)
+    derive_energy = is_dc & np.isnan(energy) & ~np.isnan(it_load)
     if derive_energy.any():
-        clean.loc[derive_energy, "annual_energy_mwh"] = (
-            clean.loc[derive_energy, "it_load_mw"]
-            * clean.loc[derive_energy, "pue"]
+        energy = energy.copy()
+        energy[derive_energy] = (
+            it_load[derive_energy]
+            * clean["pue"].to_numpy()[derive_energy]
             * 8760.0
             * schema.DATA_CENTER_IT_UTILISATION
         )
+        clean["annual_energy_mwh"] = energy
         assumptions.append(
             Assumption(
                 "annual_energy_mwh",
@@ -589,25 +705,29 @@ def _apply_defaults(clean: pd.DataFrame, assumptions: list[Assumption]) -> None:
                 schema.DATA_CENTER_UTILISATION_SOURCE,
             )
         )
-    missing_bu = clean["business_unit"].isna()
+    missing_bu = clean["business_unit"].isna().to_numpy()
     if missing_bu.any():
-        clean.loc[missing_bu, "business_unit"] = asset_type[missing_bu].map(_DEFAULT_BUSINESS_UNIT)
-        for asset_kind, count in asset_type[missing_bu].value_counts().items():
+        unit = pd.Series([_DEFAULT_BUSINESS_UNIT[str(kind)] for kind in kinds], dtype="string")
+        clean["business_unit"] = clean["business_unit"].mask(
+            missing_bu, _spread(unit, type_codes, clean.index)
+        )
+        for code, count in pd.Series(type_codes[missing_bu]).value_counts().items():
+            kind = str(kinds[code])
             assumptions.append(
                 Assumption(
                     "business_unit",
-                    str(asset_kind),
-                    _DEFAULT_BUSINESS_UNIT[str(asset_kind)],
+                    kind,
+                    _DEFAULT_BUSINESS_UNIT[kind],
                     int(count),
                     "assumption: business unit by asset type when not given",
                 )
             )
-    missing_value = clean["value"].isna()
-    for asset_kind, count in asset_type[missing_value].value_counts().items():
+    missing_value = clean["value"].isna().to_numpy()
+    for code, count in pd.Series(type_codes[missing_value]).value_counts().items():
         assumptions.append(
             Assumption(
                 "value",
-                str(asset_kind),
+                str(kinds[code]),
                 "not estimated",
                 int(count),
                 "no replacement value given: damage in money (ead) is not computed for "
