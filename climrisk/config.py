@@ -71,6 +71,7 @@ class RunConfig:
     cache_dir: Path | None = None
     chunk_assets: int | None = None
     memory_budget_gb: float = 1.0
+    workers: int | None = None
     source: Path | None = None
 
     def with_overrides(self, **overrides: Any) -> RunConfig:
@@ -105,6 +106,7 @@ class RunConfig:
             "cache_dir": str(self.cache_dir) if self.cache_dir else None,
             "chunk_assets": self.chunk_assets,
             "memory_budget_gb": self.memory_budget_gb,
+            "workers": self.workers,
             "source": str(self.source) if self.source else None,
         }
 
@@ -133,6 +135,7 @@ _TOP_LEVEL = {
     "cache_dir",
     "chunk_assets",
     "memory_budget_gb",
+    "workers",
 }
 
 
@@ -258,6 +261,7 @@ def config_from_mapping(data: Mapping[str, Any], path: Path) -> RunConfig:
         cache_dir=as_path("cache_dir"),
         chunk_assets=data.get("chunk_assets"),
         memory_budget_gb=float(data.get("memory_budget_gb", 1.0)),
+        workers=data.get("workers"),
         source=path,
     )
     _check_choices(config, str(path))
@@ -306,6 +310,11 @@ def _check_choices(config: RunConfig, where: str) -> None:
         not isinstance(config.chunk_assets, int) or config.chunk_assets < 1
     ):
         raise InputError(where, "chunk_assets must be a whole number >= 1", column="chunk_assets")
+    if config.workers is not None and (
+        not isinstance(config.workers, int) or isinstance(config.workers, bool)
+        or config.workers < 1
+    ):
+        raise InputError(where, "workers must be a whole number >= 1", column="workers")
     if not config.memory_budget_gb > 0:
         raise InputError(where, "memory_budget_gb must be > 0", column="memory_budget_gb")
     if config.lang not in LANGUAGES:

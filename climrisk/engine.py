@@ -195,7 +195,7 @@ def assess(
     started = time.perf_counter()
     try:
         for n_chunk, (tables, chunk_partials, timings) in enumerate(
-            map_ordered(job, chunks, config.scheduler), start=1
+            map_ordered(job, chunks, config.scheduler, workers=config.workers), start=1
         ):
             for name, seconds in timings.items():
                 manifest.timings_s[name] = round(manifest.timings_s.get(name, 0.0) + seconds, 4)

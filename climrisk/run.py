@@ -12,6 +12,7 @@ import pandas as pd
 from climrisk.config import RunConfig
 from climrisk.engine import Assessment, assess
 from climrisk.errors import ClimriskError, InputError
+from climrisk.hazard import HazardCatalog, LayerPreloader, open_catalog
 from climrisk.io.atomic import atomic_output_dir
 from climrisk.io.parquet_sink import ParquetSink
 from climrisk.portfolio import Portfolio, read_portfolio
@@ -76,11 +77,16 @@ def run_assessment(
             "the PDF report is not available yet; run with --no-pdf for the result tables"
         )
     portfolio = Path(portfolio)
-    note("read portfolio")
-    assets = read_portfolio(portfolio, allow_multiple_currencies=bool(config.fx))
-    return _assess_into(
-        assets, config, Path(out or config.out or default_output_dir(portfolio)), note, log, started
-    )
+    catalog = open_catalog(config.hazards)
+    preloader = LayerPreloader(catalog)  # the hazard files load while the assets are read
+    try:
+        note("read portfolio")
+        assets = read_portfolio(portfolio, allow_multiple_currencies=bool(config.fx))
+        preloader.decide(len(assets))
+        target = Path(out or config.out or default_output_dir(portfolio))
+        return _assess_into(assets, config, target, note, log, started, catalog)
+    finally:
+        preloader.join()
 
 
 def _assess_into(
@@ -90,12 +96,13 @@ def _assess_into(
     note: Callable[[str], None],
     log: list[str],
     started: float,
+    catalog: HazardCatalog | None = None,
 ) -> tuple[Assessment, Path, list[str]]:
     """Assess a read portfolio and write every output into ``target`` atomically."""
     with atomic_output_dir(target) as staging:
         sink = ParquetSink(staging / "asset_results.parquet")
         try:
-            result = assess(assets, config, progress=note, sink=sink)
+            result = assess(assets, config, catalog=catalog, progress=note, sink=sink)
         finally:
             sink.close()
         written = write_tables(result, staging, csv=config.csv)

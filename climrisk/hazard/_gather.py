@@ -11,6 +11,7 @@ that the fallback and bilinear neighbours are at hand, and only blocks that hold
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,6 +19,10 @@ import xarray as xr
 
 from climrisk.hazard._layout import Packing, unpack
 from climrisk.hazard.layer import HazardLayer
+
+# Reads of hazard files and the building of a layer's in-memory copies, one thread at a time:
+# netCDF/HDF5 is not thread-safe, and two threads must not load the same layer twice.
+_LOAD_LOCK = threading.RLock()
 
 __all__ = [
     "FLAG_FILLED",
@@ -188,17 +193,38 @@ class _Table:
                 out |= have
         return out
 
+    def cell_major(self) -> np.ndarray:
+        """The block as (cells, S), each cell's slices contiguous; made once and shared."""
+        with _LOAD_LOCK:
+            if "cell_major" not in self._shared:
+                self._shared["cell_major"] = _transpose(self.block)
+            return self._shared["cell_major"]
+
     def take(self, cells: np.ndarray) -> np.ndarray:
-        """Values (len(cells), S) of the given flat cell indices, as floats."""
+        """Values (len(cells), S) of the given flat cell indices, as floats.
+
+        Gathers of more than 1/64 of the cells go through the cell-major copy.
+        """
         cell_major = self._shared.get("cell_major")
         if cell_major is None and 64 * cells.size >= self.block.shape[1]:
-            cell_major = _transpose(self.block)
-            self._shared["cell_major"] = cell_major
+            cell_major = self.cell_major()
         if cell_major is not None:
             out = cell_major[cells]
         else:
             out = np.ascontiguousarray(self.block[:, cells].T)
         return out if self.packing is None else unpack(out, self.packing)
+
+
+def preload(layer: HazardLayer, cell_major: bool = False) -> None:
+    """Load a layer into memory (and its cell-major copy) as the first gathers would.
+
+    Layers too large for memory (:data:`CACHE_BYTES`) are left to be read block by block.
+    """
+    if layer.stored_nbytes > CACHE_BYTES:
+        return
+    table, _ = _in_memory(layer, layer.data)
+    if cell_major:
+        table.cell_major()
 
 
 def _transpose(block: np.ndarray, step: int = 4096) -> np.ndarray:
@@ -216,16 +242,17 @@ def _in_memory(layer: HazardLayer, data: xr.DataArray) -> tuple[_Table, np.ndarr
     contiguous), so a chunk of assets reads a few cache lines per asset instead of one
     scattered value per slice.
     """
-    cached = layer._cache.get("memory")
-    if cached is None:
-        block = layer.read_block(0, data.sizes["lat"], 0, data.sizes["lon"], decode=False)
-        table = _Table(block, layer.packing)
-        cached = (table.block, table.valid(), {})
-        layer._cache["memory"] = cached
-    block, valid, shared = cached
-    if "cell_major" in shared and block.base is not shared["cell_major"]:
-        block = shared["cell_major"].T  # keep one copy of the layer, the cell-major one
-        layer._cache["memory"] = (block, valid, shared)
+    with _LOAD_LOCK:
+        cached = layer._cache.get("memory")
+        if cached is None:
+            block = layer.read_block(0, data.sizes["lat"], 0, data.sizes["lon"], decode=False)
+            table = _Table(block, layer.packing)
+            cached = (table.block, table.valid(), {})
+            layer._cache["memory"] = cached
+        block, valid, shared = cached
+        if "cell_major" in shared and block.base is not shared["cell_major"]:
+            block = shared["cell_major"].T  # keep one copy of the layer, the cell-major one
+            layer._cache["memory"] = (block, valid, shared)
     shape = (block.shape[0], *data.shape[-2:])
     return _Table(block.reshape(shape), layer.packing, shared), valid
 
@@ -403,8 +430,9 @@ def gather(layer: HazardLayer, loc: Located, radius: int, bilinear: bool,
         else:
             x0, x1 = max(0, xbounds[b_x] - halo), min(nx, xbounds[b_x + 1] + halo)
             wrap_in_window = False
-        block_data = layer.read_block(int(y0), int(y1), int(x0), int(x1), scenario_index,
-                                      decode=False)
+        with _LOAD_LOCK:
+            block_data = layer.read_block(int(y0), int(y1), int(x0), int(x1), scenario_index,
+                                          decode=False)
         wy, wx = block_data.shape[-2:]
         table = _Table(block_data, layer.packing)
         del block_data

@@ -12,6 +12,7 @@ Flags (int8 per asset): 0 value from the asset's own cell(s), 1 filled from a ne
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -32,6 +33,7 @@ from climrisk.hazard._gather import (
     gather,
     grid_of,
     locate,
+    preload,
 )
 from climrisk.hazard.catalog import HazardCatalog
 from climrisk.hazard.layer import ACUTE, HazardLayer
@@ -43,6 +45,7 @@ __all__ = [
     "METHODS",
     "REDUCERS",
     "HazardSample",
+    "LayerPreloader",
     "SampledLayer",
     "clear_cache",
     "sample_assets",
@@ -301,6 +304,46 @@ def sample_footprints(
         out[empty] = fb_vals
         flags[empty] = np.where(fb_flags == FLAG_OK, FLAG_FILLED, fb_flags)
     return _wrap(layer, out, flags, sc_index, asset_ids)
+
+
+class LayerPreloader:
+    """Loads a catalogue's layers into memory on a background thread.
+
+    Started before the portfolio is read, so that the file reads (which release the GIL)
+    overlap with reading and validating the assets. :meth:`decide` tells it the portfolio
+    size: large portfolios also get each layer's cell-major copy, which their gathers would
+    otherwise make in the first chunk. Any error is left for the sampling itself to report.
+    """
+
+    def __init__(self, catalog: HazardCatalog) -> None:
+        self._catalog = catalog
+        self._decided = threading.Event()
+        self._n_assets = 0
+        self._thread = threading.Thread(target=self._run, name="climrisk-preload", daemon=True)
+        self._thread.start()
+
+    def decide(self, n_assets: int) -> None:
+        """The number of assets to be sampled."""
+        self._n_assets = int(n_assets)
+        self._decided.set()
+
+    def join(self) -> None:
+        """Wait for the loading to finish."""
+        self._decided.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        layers = list(self._catalog.values())
+        try:
+            for layer in layers:
+                preload(layer)
+            self._decided.wait()
+            for layer in layers:
+                cells = int(np.prod(layer.data.shape[-2:]))
+                if 64 * self._n_assets >= cells:
+                    preload(layer, cell_major=True)
+        except Exception:  # sampling reads the layer again and reports the problem
+            return
 
 
 class HazardSample(Mapping[str, xr.DataArray]):

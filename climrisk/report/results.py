@@ -60,8 +60,10 @@ OPPORTUNITY_CATEGORIES = (
 ASSET_RESULT_COLUMNS: tuple[str, ...] = (
     "asset_id", "asset_type", "hazard", "scenario", "horizon", "year", "indicator", "units",
     "intensity", "baseline_intensity", "damage_ratio", "ead", "bi_loss", "opex_delta", "score",
-    "score_label", "status", "business_unit", "country", "value",
+    "score_label", "status",
 )
+# Per-asset attributes: in assets.parquet (older runs repeated them in asset_results).
+_ASSET_ATTRIBUTES = ("business_unit", "country", "value")
 PHYSICAL_MATRIX_COLUMNS: tuple[str, ...] = (
     "category", "hazard", "asset_type", "scenario", "horizon", "year", "asset_count",
     "value_weighted_score", "max_score", "material", "opex_up", "capex_up", "revenue_down",
@@ -369,14 +371,20 @@ def _impact_columns(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+_SAVED_COLUMNS = ("name", "latitude", "longitude", *_ASSET_ATTRIBUTES)
+
+
 def _portfolio_coordinates(manifest: dict[str, Any], folder: Path) -> pd.DataFrame | None:
-    """Names and coordinates: the run's ``assets.parquet``, else its unchanged asset file."""
+    """Names, coordinates, business units, countries and values of the assets.
+
+    From the run's ``assets.parquet``, else from its asset file if unchanged.
+    """
     from climrisk.io.manifest import file_sha256
 
     saved = folder / "assets.parquet"
     if saved.is_file():
         table = pd.read_parquet(saved)
-        columns = [c for c in ("name", "latitude", "longitude") if c in table.columns]
+        columns = [c for c in _SAVED_COLUMNS if c in table.columns]
         out = table.set_index("asset_id")[columns].copy()
         out.index = out.index.astype(str)
         return out
@@ -396,7 +404,7 @@ def _portfolio_coordinates(manifest: dict[str, Any], folder: Path) -> pd.DataFra
                 assets = read_portfolio(path, allow_multiple_currencies=True).assets
             except (ClimriskError, ImportError, OSError, ValueError):
                 return None
-            columns = [c for c in ("name", "latitude", "longitude") if c in assets.columns]
+            columns = [c for c in _SAVED_COLUMNS if c in assets.columns]
             out = pd.DataFrame(assets[columns]).copy()
             out.index = out.index.astype(str)
             return out
@@ -484,8 +492,6 @@ def read_results(folder: Path, manifest: dict[str, Any] | None = None) -> Result
 
     for column in ("asset_id", "asset_type", "hazard", "scenario", "horizon", "status"):
         results[column] = results[column].astype(str)
-    for column in ("business_unit", "country"):
-        results[column] = results[column].astype("string")
     results["score"] = pd.to_numeric(results["score"], errors="coerce").astype("Int64")
     results = _impact_columns(results)
 
@@ -505,12 +511,19 @@ def read_results(folder: Path, manifest: dict[str, Any] | None = None) -> Result
     asset_types = _ordered(results["asset_type"], ASSET_TYPE_ORDER)
 
     first = results.drop_duplicates("asset_id").set_index("asset_id")
-    assets = pd.DataFrame({
-        "asset_type": first["asset_type"],
-        "business_unit": first["business_unit"],
-        "country": first["country"],
-        "value": pd.to_numeric(first["value"], errors="coerce"),
-    })
+    saved = _portfolio_coordinates(manifest, folder)
+    assets = pd.DataFrame({"asset_type": first["asset_type"]})
+    for column in _ASSET_ATTRIBUTES:
+        if column in first.columns:
+            values = first[column]
+        elif saved is not None and column in saved.columns:
+            values = saved[column].reindex(assets.index)
+        else:
+            values = pd.Series(pd.NA, index=assets.index)
+        assets[column] = (
+            pd.to_numeric(values, errors="coerce") if column == "value"
+            else values.astype("string")
+        )
     if "name" in first.columns:
         assets["name"] = first["name"]
     coordinates_source = None
@@ -518,11 +531,10 @@ def read_results(folder: Path, manifest: dict[str, Any] | None = None) -> Result
         assets["latitude"] = pd.to_numeric(first["latitude"], errors="coerce")
         assets["longitude"] = pd.to_numeric(first["longitude"], errors="coerce")
         coordinates_source = "asset_results"
-    else:
-        extra = _portfolio_coordinates(manifest, folder)
-        if extra is not None:
-            assets = assets.join(extra[[c for c in extra.columns if c not in assets.columns]])
-            coordinates_source = "portfolio"
+    elif saved is not None:
+        extra = [c for c in ("name", "latitude", "longitude") if c in saved.columns]
+        assets = assets.join(saved[[c for c in extra if c not in assets.columns]])
+        coordinates_source = "portfolio"
     assets = assets.sort_index()
 
     return ResultsFolder(

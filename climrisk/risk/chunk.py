@@ -8,14 +8,17 @@ chunk instead of once per hazard and layer.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from functools import cached_property
-from typing import NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
 __all__ = ["AssetChunk", "Coded"]
+
+T = TypeVar("T")
 
 # Text columns with few distinct values that the models look up: as categoricals, every
 # lookup works on the distinct values only.
@@ -64,6 +67,7 @@ class AssetChunk:
         self._subsets: dict[str, pd.DataFrame] = {}
         self._text: dict[str, Coded] = {}
         self._repeat: dict[int, np.ndarray] = {}
+        self._memo: dict[Hashable, Any] = {}
 
     @cached_property
     def type_groups(self) -> list[tuple[str, np.ndarray]]:
@@ -79,6 +83,12 @@ class AssetChunk:
         if asset_type not in self._subsets:
             self._subsets[asset_type] = self.frame.iloc[rows]
         return self._subsets[asset_type]
+
+    def memo(self, key: Hashable, make: Callable[[], T]) -> T:
+        """``make()`` once per chunk and key (e.g. event curves shared by several layers)."""
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]
 
     def numbers(self, column: str) -> np.ndarray:
         """A numeric column as float64 (NaN where missing)."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -64,7 +65,7 @@ PRIMARY_INDICATOR: dict[str, str] = {
 }
 FLOOD_HAZARDS = frozenset({"riverine_flood", "pluvial_flood", "coastal_flood"})
 REPORT_RETURN_PERIOD = 100.0
-_SPREAD = ("intensity", "damage_ratio", "ead", "bi_loss", "opex_delta")
+_SPREAD = ("intensity", "ead", "bi_loss", "opex_delta")
 
 RESULT_COLUMNS: tuple[str, ...] = (
     "asset_id",
@@ -90,9 +91,13 @@ RESULT_COLUMNS: tuple[str, ...] = (
     "hazard_score",
     "financial_score",
     "status",
-    "business_unit",
-    "country",
-    "value",
+)
+# Per-asset attributes (business unit, country, value) are in assets.parquet, not repeated on
+# every row. Indicator levels and ratios are stored as float32 (the hazard data's own
+# precision); money stays float64.
+_FLOAT32_COLUMNS = frozenset(
+    {"intensity", "intensity_low", "intensity_high", "baseline_intensity", "damage_ratio",
+     "downtime_days"}
 )
 
 _STATUS = {0: "ok", 1: "filled_from_neighbour", 2: "no_data"}
@@ -208,7 +213,14 @@ def _layer_money(
         subset = chunk.subset(asset_type, index)
         floor = chunk.protection[index] if hazard in FLOOD_HAZARDS else None
         make_curves = getattr(model, "event_curves", None) if acute else None
-        curves = make_curves(subset, prices) if make_curves is not None else None
+        curves = None
+        if make_curves is not None:
+            key = getattr(model, "curve_key", None)
+            curves = (
+                chunk.memo((key, asset_type, id(prices)), partial(make_curves, subset, prices))
+                if key is not None
+                else make_curves(subset, prices)
+            )
         if curves is not None:
             names = ("damage_ratio", "downtime_days", "loss_ratio")
             acute_expected_losses(
@@ -401,9 +413,7 @@ def _rows(
     frame["hazard_score"] = scores["hazard_score"]
     frame["financial_score"] = scores["financial_score"]
     frame["status"] = Coded(scores["status"], _STATUS_LABELS)
-    frame["business_unit"] = per_asset("business_unit")
-    frame["country"] = per_asset("country")
-    frame["value"] = chunk.value[repeat_asset]
+    frame["value"] = chunk.value[repeat_asset]  # for the matrix sums; not a result column
     return frame
 
 
@@ -412,7 +422,7 @@ _STATUS_LABELS = pa.array([*_STATUS.values(), "no_model"], pa.string())
 _SCORE_COLUMNS = frozenset({"score", "hazard_score", "financial_score"})
 _TEXT_COLUMNS = frozenset(
     {"asset_id", "asset_type", "hazard", "scenario", "horizon", "indicator", "units",
-     "score_label", "status", "business_unit", "country"}
+     "score_label", "status"}
 )
 
 
@@ -424,6 +434,8 @@ def _result_field(name: str) -> pa.Field:
         return pa.field(name, pa.int8())
     if name == "year":
         return pa.field(name, pa.int64(), nullable=False)
+    if name in _FLOAT32_COLUMNS:
+        return pa.field(name, pa.float32(), nullable=False)
     return pa.field(name, pa.float64(), nullable=False)
 
 
@@ -444,7 +456,8 @@ def block_to_arrow(block: ResultBlock) -> pa.Table:
         elif name == "year":
             arrays.append(pa.array(np.asarray(values, dtype=np.int64)))
         else:
-            arrays.append(pa.array(np.asarray(values, dtype=np.float64)))
+            dtype = np.float32 if name in _FLOAT32_COLUMNS else np.float64
+            arrays.append(pa.array(np.asarray(values, dtype=dtype)))
     return pa.Table.from_arrays(arrays, schema=_RESULT_SCHEMA)
 
 

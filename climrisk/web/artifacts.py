@@ -208,6 +208,20 @@ def _sheet(book: Any, title: str, frame: pd.DataFrame) -> None:
         sheet.append([_cell(v) for v in row])
 
 
+def _with_asset_attributes(rows: pd.DataFrame, folder: Path) -> pd.DataFrame:
+    """Result rows with business unit, country and value from ``assets.parquet``."""
+    wanted = [c for c in ("business_unit", "country", "value") if c not in rows.columns]
+    saved = folder / "assets.parquet"
+    if not wanted or not saved.is_file() or "asset_id" not in rows.columns:
+        return rows
+    table = pd.read_parquet(saved)
+    attributes = table.set_index(table["asset_id"].astype(str))
+    attributes = attributes[[c for c in wanted if c in attributes.columns]]
+    joined = rows.join(attributes, on=rows["asset_id"].astype(str).rename("_key"))
+    order = [c for c in _ASSET_COLUMNS if c in joined.columns]
+    return joined[order + [c for c in joined.columns if c not in order]]
+
+
 def write_workbook(folder: Path, path: Path, summary: dict[str, Any]) -> Path:
     """Write an Excel workbook with the key numbers, both matrices and the asset results.
 
@@ -245,7 +259,7 @@ def write_workbook(folder: Path, path: Path, summary: dict[str, Any]) -> Path:
         frame = next(table.iter_batches(batch_size=WORKBOOK_ASSET_ROWS, columns=columns),
                      None)
         assets = frame.to_pandas() if frame is not None else pd.DataFrame(columns=columns)
-        _sheet(book, "Asset results", assets)
+        _sheet(book, "Asset results", _with_asset_attributes(assets, folder))
         if table.metadata.num_rows > WORKBOOK_ASSET_ROWS:
             note = book.create_sheet("Note")
             note.append([f"Asset results are cut at {WORKBOOK_ASSET_ROWS:,} of "
