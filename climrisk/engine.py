@@ -10,9 +10,11 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pandas as pd
 import pyarrow as pa
@@ -56,6 +58,7 @@ __all__ = [
     "chunk_size_for_memory",
 ]
 
+T = TypeVar("T")
 ALL_HAZARDS: tuple[str, ...] = tuple(HAZARD_CATEGORY)
 CHUNK_ASSETS = 20_000
 # Working memory of one asset in a chunk (all layers, scenarios, horizons, quantiles, return
@@ -157,8 +160,15 @@ def assess(
     missing = tuple(h for h in ALL_HAZARDS if h not in present)
 
     keep = keep_results if keep_results is not None else len(portfolio) <= KEEP_RESULTS_UP_TO
-    with timer.stage("transition pathways"):
-        transition = _transition(portfolio, config, asset_rows=keep)
+    # The transition assessment needs no hazard data: it runs beside the first chunks (which
+    # wait for the hazard layers to load) and is collected after the first chunk, so an input
+    # error in it still stops the run early.
+    background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="climrisk-transition")
+    pending_transition = background.submit(
+        _timed, manifest.timings_s, "transition pathways", _transition, portfolio, config, keep
+    )
+    background.shutdown(wait=False)
+    transition = None
 
     prices = _prices(portfolio, config)
     kept: list[pa.Table] = []
@@ -199,6 +209,8 @@ def assess(
         ):
             for name, seconds in timings.items():
                 manifest.timings_s[name] = round(manifest.timings_s.get(name, 0.0) + seconds, 4)
+            if transition is None:
+                transition = pending_transition.result()
             with timer.stage("aggregate and write rows"):
                 partials.extend(chunk_partials)
                 for table in tables:
@@ -214,6 +226,8 @@ def assess(
         # Hold no catalogue after the run: two open catalogues of one folder share netCDF
         # handles through xarray's file cache, and closing one can break the other.
         _CATALOGS.pop(catalog_key, None)
+    if transition is None:  # no chunk at all
+        transition = pending_transition.result()
 
     with timer.stage("physical matrix"):
         asset_results: pd.DataFrame | None = None
@@ -354,6 +368,15 @@ def _prices(portfolio: Portfolio, config: RunConfig) -> Prices:
 
         usd_per_unit = default_usd_per_unit(currency)
     return Prices().in_currency(currency, 1.0 / usd_per_unit)
+
+
+def _timed(timings: dict[str, float], name: str, func: Callable[..., T], *args: Any) -> T:
+    """``func(*args)``, adding its duration to ``timings[name]``."""
+    start = time.perf_counter()
+    try:
+        return func(*args)
+    finally:
+        timings[name] = round(timings.get(name, 0.0) + time.perf_counter() - start, 4)
 
 
 def _transition(portfolio: Portfolio, config: RunConfig, asset_rows: bool = True):

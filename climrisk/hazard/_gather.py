@@ -193,21 +193,30 @@ class _Table:
                 out |= have
         return out
 
-    def cell_major(self) -> np.ndarray:
-        """The block as (cells, S), each cell's slices contiguous; made once and shared."""
-        with _LOAD_LOCK:
+    def cell_major(self, wait: bool = True) -> np.ndarray | None:
+        """The block as (cells, S), each cell's slices contiguous; made once and shared.
+
+        With ``wait=False``, ``None`` while another thread is making it.
+        """
+        lock = self._shared.setdefault("lock", threading.Lock())
+        if not lock.acquire(blocking=wait):
+            return None
+        try:
             if "cell_major" not in self._shared:
                 self._shared["cell_major"] = _transpose(self.block)
             return self._shared["cell_major"]
+        finally:
+            lock.release()
 
     def take(self, cells: np.ndarray) -> np.ndarray:
         """Values (len(cells), S) of the given flat cell indices, as floats.
 
-        Gathers of more than 1/64 of the cells go through the cell-major copy.
+        Gathers of more than 1/64 of the cells go through the cell-major copy (made here,
+        unless another thread is making it: then this gather reads the block as it is).
         """
         cell_major = self._shared.get("cell_major")
         if cell_major is None and 64 * cells.size >= self.block.shape[1]:
-            cell_major = self.cell_major()
+            cell_major = self.cell_major(wait=False)
         if cell_major is not None:
             out = cell_major[cells]
         else:
@@ -247,7 +256,7 @@ def _in_memory(layer: HazardLayer, data: xr.DataArray) -> tuple[_Table, np.ndarr
         if cached is None:
             block = layer.read_block(0, data.sizes["lat"], 0, data.sizes["lon"], decode=False)
             table = _Table(block, layer.packing)
-            cached = (table.block, table.valid(), {})
+            cached = (table.block, table.valid(), {"lock": threading.Lock()})
             layer._cache["memory"] = cached
         block, valid, shared = cached
         if "cell_major" in shared and block.base is not shared["cell_major"]:

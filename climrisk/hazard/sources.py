@@ -69,13 +69,17 @@ class NetcdfSource:
     references: ClassVar[str] = "NetCDF Climate and Forecast (CF) Metadata Conventions 1.8"
 
     def open_dataset(self, path: Path) -> xr.Dataset:
-        """Open a netCDF file lazily (no dask chunks yet, times not decoded)."""
-        return xr.open_dataset(path, chunks=None, decode_times=False, cache=False)
+        """Open a netCDF file lazily (no dask chunks yet, times not decoded).
+
+        The engine is named, so xarray does not import every installed backend to guess it.
+        """
+        return xr.open_dataset(path, engine="netcdf4", chunks=None, decode_times=False,
+                               cache=False)
 
     def open_raw(self, path: Path) -> xr.Dataset:
         """Open lazily without CF masking and scaling (packed integers stay integers)."""
-        return xr.open_dataset(path, chunks=None, decode_times=False, cache=False,
-                               mask_and_scale=False)
+        return xr.open_dataset(path, engine="netcdf4", chunks=None, decode_times=False,
+                               cache=False, mask_and_scale=False)
 
 
 @HAZARD_SOURCES.register("zarr")
