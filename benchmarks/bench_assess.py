@@ -1,24 +1,27 @@
-"""Benchmark the physical assessment end to end: CSV in, result files out (no PDF).
+"""Benchmark ``climrisk assess`` end to end: CSV in, every result file out (no PDF).
 
 For each size (default 10^4, 10^5, 10^6 assets) a random portfolio of land sites is written to
-CSV, then ``climrisk assess --no-pdf`` runs in a fresh process (so peak memory is that run's
-own), over every layer of the hazard folder (default: the embedded reference pack), both
-scenarios and three horizons. Prints wall time, peak resident memory and the time per stage
-from the run's manifest.
+CSV, then ``climrisk assess --no-pdf --no-cache`` runs in a fresh process over every layer of
+the hazard folder (default: the embedded reference pack), both scenarios, three horizons and the
+quantiles, with the transition assessment on both pathways. Prints wall time, the run's own
+peak resident memory and the time per stage from its manifest. Stages overlap (chunks are
+computed on threads while rows are written on another), so stage times are thread time and add
+up to more than the wall time.
 
-    python benchmarks/bench_assess.py                 # 1e4, 1e5, 1e6
-    python benchmarks/bench_assess.py --sizes 10000   # one size
-    python benchmarks/bench_assess.py --with-transition
+    python benchmarks/bench_assess.py                        # 1e4, 1e5, 1e6
+    python benchmarks/bench_assess.py --sizes 1000000 --repeat 3
+    python benchmarks/bench_assess.py --sizes 1000000 --scheduler processes   # Dask cluster
+    python benchmarks/bench_assess.py --physical-only        # STEPS pathway only
 
-Targets on a 2-core machine (issue: physical risk engine): 10^4 assets <= 5 s whole process;
-10^6 assets <= 60 s and <= 4 GB peak.
+Targets on a 2-core machine: 10^4 assets <= 5 s whole process; 10^6 assets with the
+transition assessment <= 20 s and <= 4 GB peak.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import resource
+import os
 import subprocess
 import sys
 import tempfile
@@ -27,6 +30,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 
 REPO = Path(__file__).resolve().parents[1]
 TYPES = np.array(["data_center", "campus", "warehouse", "office", "retail"])
@@ -63,34 +67,47 @@ def make_portfolio(n: int, path: Path, seed: int = 42) -> None:
     frame.to_csv(path, index=False)
 
 
-def run_once(n: int, folder: Path, hazards: Path | None, transition: bool) -> dict[str, object]:
-    """One measured run in a fresh process."""
+def _run(command: list[str], folder: Path) -> tuple[int, float, float, str]:
+    """Run a command; return its exit status, wall time, its own peak RSS [GB] and stderr."""
+    err_path = folder / "stderr.txt"
+    with open(os.devnull, "wb") as devnull, err_path.open("wb") as err:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, stdout=devnull, stderr=err)
+        _, status, usage = os.wait4(process.pid, 0)  # this child's own resource usage
+        wall = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return process.returncode, wall, usage.ru_maxrss / 1024**2, err_path.read_text()
+
+
+def run_once(n: int, folder: Path, args: argparse.Namespace) -> dict[str, object]:
+    """The best of ``args.repeat`` measured runs, each in a fresh process."""
     portfolio = folder / f"portfolio_{n}.csv"
-    make_portfolio(n, portfolio)
+    if not portfolio.exists():
+        make_portfolio(n, portfolio)
     out = folder / f"out_{n}"
     command = [sys.executable, "-m", "climrisk", "assess", str(portfolio), "--no-pdf",
                "--out", str(out)]
-    if hazards is not None:
-        command += ["--hazards", str(hazards)]
-    if not transition:
+    if not args.cache:
+        command.append("--no-cache")
+    if args.hazards is not None:
+        command += ["--hazards", str(args.hazards)]
+    if args.physical_only:
         command += ["--pathway-scenarios", "steps"]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    start = time.perf_counter()
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
-    wall = time.perf_counter() - start
-    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    if result.returncode != 0:
-        raise SystemExit(f"run of {n} assets failed:\n{result.stderr}")
-    manifest = json.loads((out / "manifest.json").read_text())
-    rows = pd.read_parquet(out / "asset_results.parquet", columns=["hazard"]).shape[0]
-    return {
-        "assets": n,
-        "rows": rows,
-        "wall_s": wall,
-        # ru_maxrss of children is the largest child so far; sizes run in increasing order
-        "peak_gb": max(peak_kb, before) / 1024**2,
-        "stages": manifest["timings_s"],
-    }
+    if args.scheduler:
+        command += ["--scheduler", args.scheduler]
+    best: dict[str, object] | None = None
+    for _ in range(args.repeat):
+        code, wall, peak, stderr = _run(command, folder)
+        if code != 0:
+            raise SystemExit(f"run of {n} assets failed:\n{stderr}")
+        manifest = json.loads((out / "manifest.json").read_text())
+        rows = pq.ParquetFile(out / "asset_results.parquet").metadata.num_rows
+        run = {"assets": n, "rows": rows, "wall_s": wall, "peak_gb": peak,
+               "stages": manifest["timings_s"]}
+        if best is None or wall < best["wall_s"]:
+            best = run
+    assert best is not None
+    return best
 
 
 def main() -> None:
@@ -98,15 +115,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--hazards", type=Path, default=None)
-    parser.add_argument("--with-transition", action="store_true",
-                        help="both pathways (default: STEPS only, to time the physical side)")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per size; the fastest counts")
+    parser.add_argument("--scheduler", default=None,
+                        help="threads, processes (a local Dask cluster) or tcp://host:port")
+    parser.add_argument("--cache", action="store_true", help="use the sample cache (warm runs)")
+    parser.add_argument("--physical-only", action="store_true",
+                        help="STEPS pathway only (the transition side at its smallest)")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     with tempfile.TemporaryDirectory() as tmp:
-        results = [run_once(n, Path(tmp), args.hazards, args.with_transition) for n in sizes]
-    print(f"{'assets':>9} {'rows':>11} {'wall s':>8} {'peak GB':>8}  per-stage s")
+        results = [run_once(n, Path(tmp), args) for n in sizes]
+    print(f"{'assets':>9} {'rows':>11} {'wall s':>8} {'peak GB':>8}  thread time per stage s")
     for r in results:
-        stages = ", ".join(f"{k} {v:.2f}" for k, v in r["stages"].items())
+        stages = ", ".join(f"{k} {v:.2f}" for k, v in r["stages"].items() if k != "total")
         line = f"{r['assets']:>9,} {r['rows']:>11,} {r['wall_s']:>8.2f} {r['peak_gb']:>8.2f}"
         print(f"{line}  {stages}")
 

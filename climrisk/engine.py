@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -34,7 +35,7 @@ from climrisk.risk.matrix import (
 )
 from climrisk.risk.physical import (
     HAZARD_CATEGORY,
-    RESULT_COLUMNS,
+    RESULT_SCHEMA,
     LayerInput,
     arrow_to_frame,
     assess_hazard,
@@ -86,10 +87,15 @@ KEEP_RESULTS_UP_TO = 100_000
 
 @dataclass
 class Assessment:
-    """The result of one run; renderers consume this and nothing else."""
+    """The result of one run; renderers consume this and nothing else.
+
+    ``asset_table`` holds the ``asset_results`` rows as Arrow when they were kept in memory
+    (:data:`KEEP_RESULTS_UP_TO`); :attr:`asset_results` is the same as a DataFrame, made when
+    first asked for.
+    """
 
     portfolio: Portfolio
-    asset_results: pd.DataFrame | None
+    asset_table: pa.Table | None
     physical_matrix: pd.DataFrame
     transition_matrix: pd.DataFrame | None
     transition_assets: pd.DataFrame | None
@@ -98,6 +104,11 @@ class Assessment:
     config: RunConfig
     missing_hazards: tuple[str, ...] = ()
     summary: dict[str, object] = field(default_factory=dict)
+
+    @cached_property
+    def asset_results(self) -> pd.DataFrame | None:
+        """The kept ``asset_results`` rows as a DataFrame (``None`` when not kept)."""
+        return arrow_to_frame(self.asset_table) if self.asset_table is not None else None
 
 
 class _Timer:
@@ -140,8 +151,8 @@ def assess(
         Receives the ``asset_results`` rows chunk by chunk (e.g. a Parquet file written in row
         groups), so memory stays bounded by the chunk, not the portfolio.
     keep_results
-        Keep every row in memory as ``Assessment.asset_results`` (default: portfolios up to
-        100,000 assets).
+        Keep every row in memory as ``Assessment.asset_table`` (default: portfolios up to
+        100,000 assets, which also get per-asset transition rows).
     chunk_assets
         Assets per chunk (default: ``config.chunk_assets``, else sized from
         ``config.memory_budget_gb`` and the memory available).
@@ -159,13 +170,14 @@ def assess(
     present = [h for h in ALL_HAZARDS if h in catalog.hazards()]
     missing = tuple(h for h in ALL_HAZARDS if h not in present)
 
-    keep = keep_results if keep_results is not None else len(portfolio) <= KEEP_RESULTS_UP_TO
+    small = len(portfolio) <= KEEP_RESULTS_UP_TO
+    keep = keep_results if keep_results is not None else small
     # The transition assessment needs no hazard data: it runs beside the first chunks (which
     # wait for the hazard layers to load) and is collected after the first chunk, so an input
     # error in it still stops the run early.
     background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="climrisk-transition")
     pending_transition = background.submit(
-        _timed, manifest.timings_s, "transition pathways", _transition, portfolio, config, keep
+        _timed, manifest.timings_s, "transition pathways", _transition, portfolio, config, small
     )
     background.shutdown(wait=False)
     transition = None
@@ -230,12 +242,12 @@ def assess(
         transition = pending_transition.result()
 
     with timer.stage("physical matrix"):
-        asset_results: pd.DataFrame | None = None
+        asset_table: pa.Table | None = None
         if keep:
-            asset_results = (
-                arrow_to_frame(pa.concat_tables(kept, promote_options="permissive"))
+            asset_table = (
+                pa.concat_tables(kept, promote_options="permissive")
                 if kept
-                else pd.DataFrame(columns=list(RESULT_COLUMNS))
+                else RESULT_SCHEMA.empty_table()
             )
         physical_matrix = (
             finalise_physical(combine(partials), scoring.materiality)
@@ -250,7 +262,7 @@ def assess(
     _fill_manifest(manifest, portfolio, config, catalog, scoring, missing, transition, digests)
     return Assessment(
         portfolio=portfolio,
-        asset_results=asset_results,
+        asset_table=asset_table,
         physical_matrix=physical_matrix,
         transition_matrix=transition.matrix if transition is not None else None,
         transition_assets=transition.asset_rows if transition is not None else None,

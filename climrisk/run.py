@@ -102,7 +102,10 @@ def _assess_into(
     with atomic_output_dir(target) as staging:
         sink = ParquetSink(staging / "asset_results.parquet")
         try:
-            result = assess(assets, config, catalog=catalog, progress=note, sink=sink)
+            # rows go to the Parquet file only; the CSV is made from it, batch by batch
+            result = assess(
+                assets, config, catalog=catalog, progress=note, sink=sink, keep_results=False
+            )
         finally:
             sink.close()
         written = write_tables(result, staging, csv=config.csv)

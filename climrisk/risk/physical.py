@@ -34,6 +34,7 @@ __all__ = [
     "PRIMARY_INDICATOR",
     "REPORT_RETURN_PERIOD",
     "RESULT_COLUMNS",
+    "RESULT_SCHEMA",
     "LayerInput",
     "ResultBlock",
     "arrow_to_frame",
@@ -439,7 +440,7 @@ def _result_field(name: str) -> pa.Field:
     return pa.field(name, pa.float64(), nullable=False)
 
 
-_RESULT_SCHEMA = pa.schema([_result_field(name) for name in RESULT_COLUMNS])
+RESULT_SCHEMA = pa.schema([_result_field(name) for name in RESULT_COLUMNS])
 
 
 def block_to_arrow(block: ResultBlock) -> pa.Table:
@@ -458,7 +459,7 @@ def block_to_arrow(block: ResultBlock) -> pa.Table:
         else:
             dtype = np.float32 if name in _FLOAT32_COLUMNS else np.float64
             arrays.append(pa.array(np.asarray(values, dtype=dtype)))
-    return pa.Table.from_arrays(arrays, schema=_RESULT_SCHEMA)
+    return pa.Table.from_arrays(arrays, schema=RESULT_SCHEMA)
 
 
 def _score_array(values: np.ndarray) -> pa.Array:
