@@ -39,6 +39,40 @@ def test_chunked_equals_unchunked(setup):
     pd.testing.assert_frame_equal(one_matrix, many_matrix)
 
 
+def test_threads_equal_one_thread(setup):
+    portfolio, config = setup
+    one_rows, one_matrix = _results(portfolio, config.with_overrides(workers=1), chunk_assets=9)
+    two_rows, two_matrix = _results(portfolio, config.with_overrides(workers=3), chunk_assets=9)
+    pd.testing.assert_frame_equal(one_rows.astype(str), two_rows.astype(str))
+    pd.testing.assert_frame_equal(one_matrix, two_matrix)
+
+
+def test_preloaded_layers_sample_the_same(setup):
+    portfolio, config = setup
+    from climrisk.hazard import LayerPreloader, open_catalog
+
+    plain_rows, _ = _results(portfolio, config, catalog=open_catalog(config.hazards))
+    catalog = open_catalog(config.hazards)
+    preloader = LayerPreloader(catalog)
+    preloader.decide(10**6)  # as for a large portfolio: cell-major copies too
+    preloader.join()
+    assert all("cell_major" in layer._cache["memory"][2] for layer in catalog.values())
+    loaded_rows, _ = _results(portfolio, config, catalog=catalog)
+    pd.testing.assert_frame_equal(plain_rows.astype(str), loaded_rows.astype(str))
+
+
+def test_packed_rows_round_trip(setup):
+    from climrisk.engine import _pack, _unpack
+
+    portfolio, config = setup
+    table = assess(portfolio, config, keep_results=True).asset_table
+    packed = _pack(table)
+    assert isinstance(packed, bytes) and len(packed) < table.nbytes
+    back = _unpack(packed)
+    assert back.schema == table.schema
+    pd.testing.assert_frame_equal(back.to_pandas(), table.to_pandas())  # NaN equal to NaN
+
+
 @pytest.mark.parametrize("scheduler", ["threads", "processes"])
 def test_dask_equals_local(setup, scheduler):
     portfolio, config = setup

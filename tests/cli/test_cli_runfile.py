@@ -99,6 +99,17 @@ def test_unknown_keys_are_errors_naming_the_key(tmp_path):
         load_config(path)
 
 
+@pytest.mark.parametrize("value", ["0", "1.5", "true", '"two"'])
+def test_workers_must_be_a_whole_number(tmp_path, value):
+    path = tmp_path / "run.toml"
+    path.write_text(f"workers = {value}\n")
+    with pytest.raises(InputError, match="workers must be a whole number") as error:
+        load_config(path)
+    assert error.value.issue.column == "workers"
+    path.write_text("workers = 3\n")
+    assert load_config(path).workers == 3
+
+
 def test_init_writes_a_valid_run_file(tmp_path):
     runner = CliRunner()
     target = tmp_path / "run.toml"
