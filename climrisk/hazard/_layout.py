@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numba as nb
 import numpy as np
 import xarray as xr
 
@@ -60,25 +61,27 @@ def packing_of(var: xr.DataArray) -> Packing | None:
 
 
 def unpack(block: np.ndarray, packing: Packing) -> np.ndarray:
-    """Decode packed integers to float32, in slabs through one reused float64 buffer.
+    """Decode packed integers to float32 in one compiled pass.
 
     Scaling is done in float64 and then rounded to float32, exactly as a CF decode in
     float64 followed by a cast, so both views of a layer give identical numbers.
     """
     flat_in = np.ascontiguousarray(block).reshape(-1)
     out = np.empty(flat_in.shape, dtype=np.float32)
-    step = 1 << 18
-    buffer = np.empty(min(step, flat_in.size), dtype=np.float64)
-    for start in range(0, flat_in.size, step):
-        part = flat_in[start:start + step]
-        tmp = buffer[:part.size]
-        np.multiply(part, packing.scale, out=tmp)
-        if packing.offset != 0.0:
-            tmp += packing.offset
-        for fill in packing.fills:
-            tmp[part == fill] = np.nan
-        out[start:start + step] = tmp
+    fills = np.asarray(packing.fills, dtype=np.float64)
+    _unpack(flat_in, float(packing.scale), float(packing.offset), fills, out)
     return out.reshape(block.shape)
+
+
+@nb.njit(cache=True, nogil=True)
+def _unpack(values, scale, offset, fills, out):
+    for i in range(values.shape[0]):
+        x = values[i]
+        missing = False
+        for fill in fills:
+            if x == fill:
+                missing = True
+        out[i] = np.nan if missing else np.float32(x * scale + offset)
 
 
 def _spatial_chunks(shape: tuple[int, ...], itemsize: int, preferred: tuple[int, ...] | None
