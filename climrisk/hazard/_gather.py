@@ -211,11 +211,11 @@ class _Table:
     def take(self, cells: np.ndarray) -> np.ndarray:
         """Values (len(cells), S) of the given flat cell indices, as floats.
 
-        Gathers of more than 1/64 of the cells go through the cell-major copy (made here,
+        Gathers of more than 1/16 of the cells go through the cell-major copy (made here,
         unless another thread is making it: then this gather reads the block as it is).
         """
         cell_major = self._shared.get("cell_major")
-        if cell_major is None and 64 * cells.size >= self.block.shape[1]:
+        if cell_major is None and 16 * cells.size >= self.block.shape[1]:
             cell_major = self.cell_major(wait=False)
         if cell_major is not None:
             out = cell_major[cells]

@@ -311,8 +311,9 @@ class LayerPreloader:
 
     Started before the portfolio is read, so that the file reads (which release the GIL)
     overlap with reading and validating the assets. :meth:`decide` tells it the portfolio
-    size: large portfolios also get each layer's cell-major copy, which their gathers would
-    otherwise make in the first chunk. Any error is left for the sampling itself to report.
+    size: portfolios with at least a quarter as many assets as a layer has cells also get the
+    layer's cell-major copy (made here, beside the first chunks, rather than by a gather). Any
+    error is left for the sampling itself to report.
     """
 
     def __init__(self, catalog: HazardCatalog) -> None:
@@ -340,7 +341,7 @@ class LayerPreloader:
             self._decided.wait()
             for layer in layers:
                 cells = int(np.prod(layer.data.shape[-2:]))
-                if 64 * self._n_assets >= cells:
+                if 4 * self._n_assets >= cells:
                     preload(layer, cell_major=True)
         except Exception:  # sampling reads the layer again and reports the problem
             return
