@@ -28,6 +28,12 @@ pdf = true                            # false = result tables only
 # csv = true                         # always write asset_results.csv (default: <= 100,000 assets)
 # company = "Harbour Cloud Group"    # name on the report's cover
 
+# Scale (docs/configuration.md, "Scale")
+# scheduler = "tcp://10.0.0.5:8786"  # a Dask cluster; default: this machine
+# workers = 2                        # chunks computed at once here (default: the CPU count)
+# memory_budget_gb = 1.0             # working memory of the chunks in flight
+# cache = true                       # reuse sampled hazard values (--no-cache to bypass)
+
 [horizons]                            # short = end of the fiscal year, mid ~ 2030 targets, long
 short = 2027
 mid = 2031
