@@ -53,21 +53,7 @@ PHYSICAL_MATRIX_COLUMNS: tuple[str, ...] = (
 _KEYS = ["hazard", "asset_type", "scenario", "horizon", "year"]
 
 
-_SUMS = (
-    "asset_count",
-    "assets_with_data",
-    "assets_score_ge3",
-    "value",
-    "value_scored",
-    "value_high",
-    "value_x_score",
-    "score_sum",
-    "opex_up",
-    "capex_up",
-    "revenue_down",
-    "asset_value_down",
-    "loss_100yr",
-)
+_SUMS = SUM_NAMES  # additive partial aggregates, in the order the compiled sums give them
 
 
 def aggregate_physical(asset_results: pd.DataFrame, materiality: Materiality) -> pd.DataFrame:
