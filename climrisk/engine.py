@@ -52,7 +52,6 @@ from climrisk.vulnerability import (
 
 __all__ = [
     "ALL_HAZARDS",
-    "CHUNK_ASSETS",
     "KEEP_RESULTS_UP_TO",
     "Assessment",
     "assess",
@@ -61,7 +60,6 @@ __all__ = [
 
 T = TypeVar("T")
 ALL_HAZARDS: tuple[str, ...] = tuple(HAZARD_CATEGORY)
-CHUNK_ASSETS = 20_000
 # Working memory per asset of a chunk, counting every chunk in flight (two computing, rows
 # queued for the Parquet writer). Measured: 10^6 assets in chunks of 16,384 on two threads
 # peaked at 3.3-3.6 GB, of which ~0.75 GB are the hazard layers and ~0.6 GB the portfolio and
@@ -404,12 +402,9 @@ def _prices(portfolio: Portfolio, config: RunConfig) -> Prices:
 
 
 def _timed(timings: dict[str, float], name: str, func: Callable[..., T], *args: Any) -> T:
-    """``func(*args)``, adding its duration to ``timings[name]``."""
-    start = time.perf_counter()
-    try:
+    """``func(*args)``, adding its duration to ``timings[name]`` (for work on another thread)."""
+    with _Timer(timings, None).stage(name):
         return func(*args)
-    finally:
-        timings[name] = round(timings.get(name, 0.0) + time.perf_counter() - start, 4)
 
 
 def _transition(portfolio: Portfolio, config: RunConfig, asset_rows: bool = True):

@@ -24,15 +24,11 @@ class ParquetSink:
     attempts on floats cost time and rarely pay, and nobody filters on a loss column).
     """
 
-    def __init__(self, path: Path, max_pending: int = 2, background: bool = True) -> None:
+    def __init__(self, path: Path, max_pending: int = 2) -> None:
         self.path = Path(path)
         self._writer: pq.ParquetWriter | None = None
         self._schema: pa.Schema | None = None
-        self._pool = (
-            ThreadPoolExecutor(max_workers=1, thread_name_prefix="parquet-sink")
-            if background
-            else None
-        )
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="parquet-sink")
         self._pending: deque[Future[None]] = deque()
         self._max_pending = max_pending
         self.rows = 0
@@ -60,9 +56,6 @@ class ParquetSink:
         if table.schema != self._schema:
             table = table.cast(self._schema)
         self.rows += table.num_rows
-        if self._pool is None:
-            self._writer.write_table(table)
-            return
         while len(self._pending) >= self._max_pending:
             self._pending.popleft().result()
         self._pending.append(self._pool.submit(self._writer.write_table, table))
@@ -73,8 +66,7 @@ class ParquetSink:
             while self._pending:
                 self._pending.popleft().result()
         finally:
-            if self._pool is not None:
-                self._pool.shutdown(wait=True)
+            self._pool.shutdown(wait=True)
         if self._writer is not None:
             self._writer.close()
             self._writer = None

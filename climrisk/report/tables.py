@@ -23,17 +23,27 @@ CSV_ASSET_LIMIT = 100_000
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
+def _formula_cells(values: pd.Series) -> pd.Series:
+    """Which text values a spreadsheet would run as a formula (numbers such as ``-5`` are not)."""
+    text = values.astype("string")
+    risky = text.str.startswith(_FORMULA_PREFIXES).fillna(False)
+    numeric = pd.to_numeric(text.where(risky), errors="coerce").notna()
+    return (risky & ~numeric).astype(bool)
+
+
+def _quoted(values: pd.Series, mask: pd.Series) -> pd.Series:
+    """``values`` with the masked ones prefixed by an apostrophe."""
+    return values.where(~mask, "'" + values.astype(str))
+
+
 def _neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     """Quote user text a spreadsheet would run as a formula (OWASP CSV injection)."""
     frame = frame.copy()
     for column in frame.columns:
         if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
-            text = frame[column]
-            risky = text.astype("string").str.startswith(_FORMULA_PREFIXES).fillna(False)
-            numeric = pd.to_numeric(text.where(risky), errors="coerce").notna()
-            mask = risky & ~numeric
+            mask = _formula_cells(frame[column])
             if mask.any():
-                frame.loc[mask, column] = "'" + text[mask].astype(str)
+                frame.loc[mask, column] = "'" + frame[column][mask].astype(str)
     return frame
 
 
@@ -43,10 +53,9 @@ def _neutralise_categories(frame: pd.DataFrame) -> pd.DataFrame:
     for column in frame.columns:
         if isinstance(frame[column].dtype, pd.CategoricalDtype):
             categories = pd.Series(frame[column].cat.categories.astype(str))
-            risky = categories.str.startswith(_FORMULA_PREFIXES)
-            numeric = pd.to_numeric(categories.where(risky), errors="coerce").notna()
-            if (risky & ~numeric).any():
-                fixed = categories.where(~(risky & ~numeric), "'" + categories)
+            mask = _formula_cells(categories)
+            if mask.any():
+                fixed = _quoted(categories, mask)
                 frame[column] = frame[column].cat.rename_categories(list(fixed))
     return frame
 
@@ -132,14 +141,11 @@ def _neutralise_chunk(chunk: pa.DictionaryArray) -> pa.DictionaryArray:
     if len(dictionary) == 0 or not pc.any(pc.match_substring_regex(dictionary, _RISKY)).as_py():
         return chunk
     values = pd.Series(dictionary.to_pylist(), dtype="object")
-    text = values.astype("string")
-    risky = text.str.startswith(_FORMULA_PREFIXES).fillna(False)
-    numeric = pd.to_numeric(text.where(risky), errors="coerce").notna()
-    mask = risky & ~numeric
+    mask = _formula_cells(values)
     if not mask.any():
         return chunk
-    values[mask] = "'" + text[mask].astype(str)
-    return pa.DictionaryArray.from_arrays(chunk.indices, pa.array(values.tolist(), pa.string()))
+    fixed = _quoted(values, mask)
+    return pa.DictionaryArray.from_arrays(chunk.indices, pa.array(fixed.tolist(), pa.string()))
 
 
 _ASSET_COLUMNS = (

@@ -98,9 +98,9 @@ def aggregate_physical(asset_results: pd.DataFrame, materiality: Materiality) ->
 def aggregate_block(block: dict, materiality: Materiality) -> pd.DataFrame:
     """Partial aggregates of one hazard's rows given as columns (see ``assess_hazard``).
 
-    Text columns are :class:`~climrisk.risk.chunk.Coded` (or pandas categoricals); ``score``
-    is int8 with 0 for none (or float with NaN). Same result as :func:`aggregate_physical`,
-    summed in one compiled pass (:func:`climrisk.risk.row_kernels.sum_rows`).
+    Text columns are :class:`~climrisk.risk.chunk.Coded`; ``score`` is int8 with 0 for none.
+    Same result as :func:`aggregate_physical`, summed in one compiled pass
+    (:func:`climrisk.risk.row_kernels.sum_rows`).
     """
     asset_type = block["asset_type"]
     scenario = block["scenario"]
@@ -111,8 +111,6 @@ def aggregate_block(block: dict, materiality: Materiality) -> pd.DataFrame:
     ) * n_hor + np.asarray(horizon.codes)
     n_groups = n_type * n_scen * n_hor
     score = np.asarray(block["score"])
-    if score.dtype.kind == "f":
-        score = np.nan_to_num(score).astype(np.int8)
     sums, max_score = sum_rows(
         group, n_groups, score, np.asarray(block["value"], dtype=float),
         {name: np.asarray(block[name], dtype=float)

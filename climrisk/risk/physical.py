@@ -450,29 +450,14 @@ def block_to_arrow(block: ResultBlock) -> pa.Table:
         values = block[name]
         if isinstance(values, Coded):
             arrays.append(values.to_arrow())
-        elif isinstance(values, pd.Categorical):
-            arrays.append(coded_from_categorical(values).to_arrow())
-        elif name in _SCORE_COLUMNS:
-            arrays.append(_score_array(values))
+        elif name in _SCORE_COLUMNS:  # int8, 0 for no score
+            arrays.append(pa.array(values.astype(np.int8, copy=False), mask=values == 0))
         elif name == "year":
             arrays.append(pa.array(np.asarray(values, dtype=np.int64)))
         else:
             dtype = np.float32 if name in _FLOAT32_COLUMNS else np.float64
             arrays.append(pa.array(np.asarray(values, dtype=dtype)))
     return pa.Table.from_arrays(arrays, schema=RESULT_SCHEMA)
-
-
-def _score_array(values: np.ndarray) -> pa.Array:
-    """Scores as int8 with nulls: from int8 with 0 for none, or from float with NaN."""
-    if values.dtype.kind == "f":
-        return pa.array(np.nan_to_num(values).astype(np.int8), mask=np.isnan(values))
-    return pa.array(values.astype(np.int8, copy=False), mask=values == 0)
-
-
-def coded_from_categorical(values: pd.Categorical) -> Coded:
-    """A pandas categorical as :class:`Coded`."""
-    categories = pa.array(np.asarray(values.categories, dtype=object).astype(str), pa.string())
-    return Coded(np.asarray(values.codes, dtype=np.int32), categories)
 
 
 def arrow_to_frame(table: pa.Table) -> pd.DataFrame:
