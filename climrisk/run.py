@@ -82,7 +82,10 @@ def run_assessment(
     try:
         note("read portfolio")
         assets = read_portfolio(portfolio, allow_multiple_currencies=bool(config.fx))
-        preloader.decide(len(assets))
+        sampling = config.sampling
+        halo = max(sampling.fallback_radius_cells, 1 if sampling.method == "bilinear" else 0)
+        preloader.decide(len(assets), assets.assets["longitude"].to_numpy(),
+                         assets.assets["latitude"].to_numpy(), halo)
         target = Path(out or config.out or default_output_dir(portfolio))
         return _assess_into(assets, config, target, note, log, started, catalog)
     finally:

@@ -61,6 +61,25 @@ def test_preloaded_layers_sample_the_same(setup):
     pd.testing.assert_frame_equal(plain_rows.astype(str), loaded_rows.astype(str))
 
 
+def test_planned_layers_sample_the_same(setup):
+    """Told the portfolio's points, the preloader copies only their cells; rows unchanged."""
+    portfolio, config = setup
+    from climrisk.hazard import LayerPreloader, open_catalog
+
+    plain_rows, _ = _results(portfolio, config, catalog=open_catalog(config.hazards))
+    catalog = open_catalog(config.hazards)
+    preloader = LayerPreloader(catalog)
+    points = portfolio.assets
+    preloader.decide(len(points), points["longitude"].to_numpy(),
+                     points["latitude"].to_numpy(), config.sampling.fallback_radius_cells)
+    preloader.join()
+    for layer in catalog.values():
+        shared = layer._cache["memory"][2]
+        assert "compact" in shared and "cell_major" not in shared
+    planned_rows, _ = _results(portfolio, config, catalog=catalog)
+    pd.testing.assert_frame_equal(plain_rows.astype(str), planned_rows.astype(str))
+
+
 def test_packed_rows_round_trip(setup):
     from climrisk.engine import _pack, _unpack
 

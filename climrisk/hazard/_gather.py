@@ -3,10 +3,12 @@
 Internal to :mod:`climrisk.hazard.sample`. A block of a layer is handled as ``(slices, cells)``
 where *slices* are all leading (scenario, epoch, return period, quantile) combinations; one
 fancy-index gather takes every slice for every asset at once (through a cell-major copy when
-many assets fall in the block, so that each asset reads one contiguous row). Small layers are
-loaded into memory once and cached on the layer; large ones are read block by block straight
-from the file (:meth:`HazardLayer.read_block`), each block with a halo of ``radius`` cells so
-that the fallback and bilinear neighbours are at hand, and only blocks that hold assets.
+many assets fall in the block, so that each asset reads one contiguous row; when the portfolio
+is known in advance, :func:`plan_cells` limits that copy to the cells it will read). Small
+layers are loaded into memory once and cached on the layer; large ones are read block by block
+straight from the file (:meth:`HazardLayer.read_block`), each block with a halo of ``radius``
+cells so that the fallback and bilinear neighbours are at hand, and only blocks that hold
+assets.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ __all__ = [
     "clear_cache",
     "gather",
     "grid_of",
+    "plan_cells",
 ]
 
 FLAG_OK, FLAG_FILLED, FLAG_NO_DATA = 0, 1, 2
@@ -208,31 +211,115 @@ class _Table:
         finally:
             lock.release()
 
+    def compact(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """(position, rows) for the planned cells (see :func:`plan_cells`), or ``None``.
+
+        ``rows`` holds the planned cells' slices cell-major (one contiguous row per cell) and
+        ``position[cell]`` is the row of a flat cell index, -1 for cells outside the plan. Made
+        once, by the first thread that asks, and shared.
+        """
+        compact = self._shared.get("compact")
+        if compact is None and "plan" in self._shared:
+            with self._shared.setdefault("lock", threading.Lock()):
+                compact = self._shared.get("compact")
+                if compact is None:
+                    cells, position = self._shared["plan"]
+                    rows = np.ascontiguousarray(np.take(self.block, cells, axis=1).T)
+                    compact = self._shared["compact"] = (position, rows)
+        return compact
+
     def take(self, cells: np.ndarray) -> np.ndarray:
         """Values (len(cells), S) of the given flat cell indices, as floats.
 
-        Gathers of more than 1/16 of the cells go through the cell-major copy (made here,
-        unless another thread is making it: then this gather reads the block as it is).
+        Planned cells come from the compact copy (:meth:`compact`); without a plan, gathers of
+        more than 1/16 of the cells go through the cell-major copy (made here, unless another
+        thread is making it: then this gather reads the block as it is).
         """
+        out = self._take_stored(cells)
+        return out if self.packing is None else unpack(out, self.packing)
+
+    def _take_stored(self, cells: np.ndarray) -> np.ndarray:
+        """As :meth:`take`, values as stored (packed integers stay packed)."""
+        compact = self.compact()
+        if compact is not None:
+            position, rows = compact
+            where = position[cells]
+            if cells.size == 0 or where.min() >= 0:
+                return rows[where]
+            out = np.empty((cells.size, self.n_slices), dtype=self.block.dtype)
+            hit = where >= 0
+            out[hit] = rows[where[hit]]
+            out[~hit] = self.block[:, cells[~hit]].T  # e.g. cells of a large footprint
+            return out
         cell_major = self._shared.get("cell_major")
         if cell_major is None and 16 * cells.size >= self.block.shape[1]:
             cell_major = self.cell_major(wait=False)
         if cell_major is not None:
-            out = cell_major[cells]
-        else:
-            out = np.ascontiguousarray(self.block[:, cells].T)
-        return out if self.packing is None else unpack(out, self.packing)
+            return cell_major[cells]
+        return np.ascontiguousarray(self.block[:, cells].T)
+
+
+def plan_cells(layers: list[HazardLayer], lon: np.ndarray, lat: np.ndarray, halo: int) -> None:
+    """Tell each layer which cells a portfolio's points will read, before any gather.
+
+    The plan is the cells that contain the points and every cell within ``halo`` cells of them
+    (the nearest-valid fallback radius, or 1 for bilinear corners). In-memory gathers then
+    copy only those cells cell-major (:meth:`_Table.compact`) instead of the whole layer; a
+    cell outside the plan (e.g. of a footprint) is still read, from the layer as stored.
+    Layers on the same grid share one plan; a new plan replaces the previous one.
+    """
+    lon = np.asarray(lon, dtype=np.float64)
+    lat = np.asarray(lat, dtype=np.float64)
+    plans: dict[tuple[bytes, bytes], tuple[np.ndarray, np.ndarray]] = {}
+    for layer in layers:
+        grid = grid_of(layer)
+        key = (grid.lat.tobytes(), grid.lon.tobytes())
+        if key not in plans:
+            cells = _cells_near(grid, lon, lat, max(int(halo), 0))
+            position = np.full(grid.shape[0] * grid.shape[1], -1, dtype=np.int64)
+            position[cells] = np.arange(cells.size)
+            plans[key] = (cells, position)
+        layer._cache["cell_plan"] = plans[key]
+        cached = layer._cache.get("memory")
+        if cached is not None:  # loaded already: a new plan replaces the last one
+            shared = cached[2]
+            with shared.setdefault("lock", threading.Lock()):
+                shared["plan"] = plans[key]
+                shared.pop("compact", None)
+
+
+def _cells_near(grid: Grid, lon: np.ndarray, lat: np.ndarray, halo: int) -> np.ndarray:
+    """Sorted flat indices of the cells holding the points and their ``halo``-cell squares."""
+    loc = locate(grid, lon, lat)
+    ny, nx = grid.shape
+    mask = np.zeros((ny, nx), dtype=bool)
+    mask[loc.iy[loc.inside], loc.ix[loc.inside]] = True
+    rows = mask.copy()
+    for d in range(1, min(halo, ny - 1) + 1):
+        rows[d:] |= mask[:-d]
+        rows[:-d] |= mask[d:]
+    out = rows.copy()
+    for d in range(1, halo + 1):
+        if grid.global_lon:
+            out |= np.roll(rows, d, axis=1)
+            out |= np.roll(rows, -d, axis=1)
+        elif d < nx:
+            out[:, d:] |= rows[:, :-d]
+            out[:, :-d] |= rows[:, d:]
+    return np.flatnonzero(out)
 
 
 def preload(layer: HazardLayer, cell_major: bool = False) -> None:
     """Load a layer into memory (and its cell-major copy) as the first gathers would.
 
-    Layers too large for memory (:data:`CACHE_BYTES`) are left to be read block by block.
+    With ``cell_major``, a layer with a plan (:func:`plan_cells`) gets its compact copy of the
+    planned cells, any other the cell-major copy of the whole layer. Layers too large for
+    memory (:data:`CACHE_BYTES`) are left to be read block by block.
     """
     if layer.stored_nbytes > CACHE_BYTES:
         return
     table, _ = _in_memory(layer, layer.data)
-    if cell_major:
+    if cell_major and table.compact() is None:
         table.cell_major()
 
 
@@ -256,7 +343,10 @@ def _in_memory(layer: HazardLayer, data: xr.DataArray) -> tuple[_Table, np.ndarr
         if cached is None:
             block = layer.read_block(0, data.sizes["lat"], 0, data.sizes["lon"], decode=False)
             table = _Table(block, layer.packing)
-            cached = (table.block, table.valid(), {"lock": threading.Lock()})
+            shared: dict = {"lock": threading.Lock()}
+            if "cell_plan" in layer._cache:
+                shared["plan"] = layer._cache["cell_plan"]
+            cached = (table.block, table.valid(), shared)
             layer._cache["memory"] = cached
         block, valid, shared = cached
         if "cell_major" in shared and block.base is not shared["cell_major"]:

@@ -19,6 +19,7 @@ from typing import Any
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 import xarray as xr
 
@@ -33,6 +34,7 @@ from climrisk.hazard._gather import (
     gather,
     grid_of,
     locate,
+    plan_cells,
     preload,
 )
 from climrisk.hazard.catalog import HazardCatalog
@@ -99,7 +101,12 @@ def _wrap(layer: HazardLayer, values: np.ndarray, flags: np.ndarray, scenario_in
     lead = [d for d in data.dims if d not in ("lat", "lon")]
     shape = (values.shape[0], *[data.sizes[d] for d in lead])
     n = values.shape[0]
-    asset = np.arange(n) if asset_ids is None else np.asarray(asset_ids)
+    if asset_ids is None:
+        asset: Any = pd.RangeIndex(n)
+    elif isinstance(asset_ids, pd.Index):
+        asset = asset_ids  # an Index: xarray takes it as it is, without re-inspecting
+    else:
+        asset = np.asarray(asset_ids)
     coords: dict[str, Any] = {"asset": asset}
     coords.update({d: data[d].values for d in lead})
     attrs = {
@@ -133,6 +140,7 @@ def sample_points(
     scenarios: Sequence[str] | None = None,
     asset_ids: Sequence[Any] | np.ndarray | None = None,
     in_memory: bool | None = None,
+    _located: dict | None = None,
 ) -> SampledLayer:
     """Sample a layer at points.
 
@@ -156,6 +164,9 @@ def sample_points(
         Labels for the ``asset`` coordinate (default 0..n-1).
     in_memory
         Load the whole layer (True), read it block by block (False), or decide by size (None).
+    _located
+        Internal: located points per grid, shared by the layers that :func:`sample_assets`
+        samples at the same points.
 
     Returns
     -------
@@ -171,7 +182,13 @@ def sample_points(
     if fallback_radius_cells < 0:
         raise ValueError("fallback_radius_cells must be >= 0")
     sc_index = _scenario_index(layer, scenarios)
-    loc = locate(grid_of(layer), lon, lat)
+    grid = grid_of(layer)
+    key = (grid.lat.tobytes(), grid.lon.tobytes())
+    loc = None if _located is None else _located.get(key)
+    if loc is None:
+        loc = locate(grid, lon, lat)
+        if _located is not None:  # layers on the same grid locate the points once
+            _located[key] = loc
     values, flags = gather(layer, loc, int(fallback_radius_cells), method == "bilinear",
                            in_memory=in_memory, scenario_index=sc_index)
     return _wrap(layer, values, flags, sc_index, asset_ids)
@@ -310,22 +327,44 @@ class LayerPreloader:
     """Loads a catalogue's layers into memory on a background thread.
 
     Started before the portfolio is read, so that the file reads (which release the GIL)
-    overlap with reading and validating the assets. :meth:`decide` tells it the portfolio
-    size: portfolios with at least a quarter as many assets as a layer has cells also get the
-    layer's cell-major copy (made here, beside the first chunks, rather than by a gather). Any
-    error is left for the sampling itself to report.
+    overlap with reading and validating the assets. :meth:`decide` tells it the portfolio:
+    given the points, each in-memory layer gets a compact cell-major copy of the cells they
+    will read (:func:`~climrisk.hazard._gather.plan_cells`); given only the size, portfolios
+    with at least a quarter as many assets as a layer has cells get the layer's whole
+    cell-major copy. Either is made here, beside the first chunks, rather than by a gather.
+    Any error is left for the sampling itself to report.
     """
 
     def __init__(self, catalog: HazardCatalog) -> None:
         self._catalog = catalog
         self._decided = threading.Event()
         self._n_assets = 0
+        self._planned = False
         self._thread = threading.Thread(target=self._run, name="climrisk-preload", daemon=True)
         self._thread.start()
 
-    def decide(self, n_assets: int) -> None:
-        """The number of assets to be sampled."""
+    def decide(self, n_assets: int, lon: np.ndarray | None = None,
+               lat: np.ndarray | None = None, halo: int = 0) -> None:
+        """The number of assets to be sampled and, optionally, their points.
+
+        Parameters
+        ----------
+        n_assets
+            Number of assets.
+        lon, lat
+            The assets' points [degrees]; with them, the cells to copy are planned here (on
+            the calling thread, so that no gather starts before the plan).
+        halo
+            Cells around each point that sampling may read: the fallback radius, at least 1
+            for bilinear sampling.
+        """
         self._n_assets = int(n_assets)
+        if lon is not None and lat is not None:
+            try:
+                plan_cells(list(self._catalog.values()), lon, lat, halo)
+                self._planned = True
+            except Exception:  # sampling reads the layer again and reports the problem
+                self._planned = False
         self._decided.set()
 
     def join(self) -> None:
@@ -341,7 +380,7 @@ class LayerPreloader:
             self._decided.wait()
             for layer in layers:
                 cells = int(np.prod(layer.data.shape[-2:]))
-                if 4 * self._n_assets >= cells:
+                if self._planned or 4 * self._n_assets >= cells:
                     preload(layer, cell_major=True)
         except Exception:  # sampling reads the layer again and reports the problem
             return
@@ -488,20 +527,23 @@ def sample_assets(
     geoms = np.asarray(assets.geometry.values, dtype=object)[fp_idx] if fp_idx.size else None
     ids = assets.index.rename("asset")  # an Index: xarray takes it without re-inspecting
     out: dict[str, SampledLayer] = {}
+    located: dict = {}
+    pt_lon, pt_lat = lon[pt_idx], lat[pt_idx]
     for layer in selected.values():
-        points = sample_points(layer, lon[pt_idx], lat[pt_idx], method=method,
+        points = sample_points(layer, pt_lon, pt_lat, method=method,
                                fallback_radius_cells=fallback_radius_cells, scenarios=scenarios,
-                               in_memory=in_memory)
-        if fp_idx.size == 0:
-            values, flags = points.values.values, points.flags
-        else:
-            fps = sample_footprints(layer, geoms, reducer=_reducer_for(layer, footprint_reducer),
-                                    fallback_radius_cells=fallback_radius_cells,
-                                    scenarios=scenarios, in_memory=in_memory)
-            values = np.empty((n, *points.values.shape[1:]), dtype=points.values.dtype)
-            values[pt_idx], values[fp_idx] = points.values.values, fps.values.values
-            flags = np.empty(n, dtype=np.int8)
-            flags[pt_idx], flags[fp_idx] = points.flags, fps.flags
+                               asset_ids=ids if fp_idx.size == 0 else None, in_memory=in_memory,
+                               _located=located)
+        if fp_idx.size == 0:  # points only: already labelled with the asset ids
+            out[layer.name] = points
+            continue
+        fps = sample_footprints(layer, geoms, reducer=_reducer_for(layer, footprint_reducer),
+                                fallback_radius_cells=fallback_radius_cells,
+                                scenarios=scenarios, in_memory=in_memory)
+        values = np.empty((n, *points.values.shape[1:]), dtype=points.values.dtype)
+        values[pt_idx], values[fp_idx] = points.values.values, fps.values.values
+        flags = np.empty(n, dtype=np.int8)
+        flags[pt_idx], flags[fp_idx] = points.flags, fps.flags
         template = points.values
         da = xr.DataArray(values, dims=template.dims,
                           coords={**{d: template[d].values for d in template.dims[1:]},

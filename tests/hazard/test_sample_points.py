@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import xarray as xr
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from numpy.testing import assert_allclose, assert_array_equal
 
 from climrisk.errors import InputError
@@ -246,3 +248,71 @@ def test_packed_int16_files_decode_like_xarray(tmp_path, rng, in_memory):
     got = out.values.isel(asset=np.flatnonzero(ok))
     assert_array_equal(got.values, expected.transpose("asset", ...).values)
     assert (out.flags == FLAG_FILLED).any()
+
+
+@pytest.mark.parametrize("method", ["nearest", "bilinear"])
+@pytest.mark.parametrize("packed", [False, True])
+def test_planned_cells_sample_the_same(tmp_path, rng, method, packed):
+    """A plan (compact cell-major copy of the portfolio's cells) changes no value or flag.
+
+    Half the sampled points are not in the plan, so both the compact rows and the reads of
+    unplanned cells from the layer as stored are exercised.
+    """
+    from climrisk.hazard._gather import clear_cache, plan_cells
+
+    lat = np.arange(-90.0 + 1.5, 90.0, 3.0)
+    lon = np.arange(1.5, 360.0, 3.0)  # global: the plan's halo wraps round the antimeridian
+    values = np.round(rng.uniform(0, 10, size=(lat.size, lon.size)), 2)
+    mask = rng.uniform(size=values.shape) < 0.35
+    ds = synthetic_layer("coastal_flood", values=values, lat=lat, lon=lon, nan_mask=mask)
+    if packed:
+        encoding = {"flood_depth": {"dtype": "int16", "scale_factor": 0.01,
+                                    "_FillValue": np.int16(-32768)}}
+        path = tmp_path / "coastal_flood__flood_depth.nc"
+        ds.to_netcdf(path, encoding=encoding)
+        layer = HazardLayer.from_path(path)
+    else:
+        layer = HazardLayer.from_dataset(ds)
+    px, py = rng.uniform(-180, 180, 4000), rng.uniform(-90, 90, 4000)
+    px[:4] = [-179.9, 179.9, 0.1, -0.1]
+    plain = sample_points(layer, px, py, method=method, in_memory=True)
+    clear_cache(layer)
+    plan_cells([layer], px[:2000], py[:2000], halo=2)
+    planned = sample_points(layer, px, py, method=method, in_memory=True)
+    shared = layer._cache["memory"][2]
+    position, rows = shared["compact"]
+    assert "cell_major" not in shared  # the whole layer was never transposed
+    assert 0 < rows.shape[0] < lat.size * lon.size
+    assert_array_equal(np.sort(position[position >= 0]), np.arange(rows.shape[0]))
+    assert_array_equal(planned.flags, plain.flags)
+    assert_array_equal(planned.values.values, plain.values.values)
+
+
+@given(
+    points=st.lists(st.tuples(st.integers(0, 11), st.integers(0, 23)), min_size=1, max_size=6),
+    halo=st.integers(0, 3),
+    global_lon=st.booleans(),
+)
+@settings(max_examples=60, deadline=None)
+def test_plan_holds_every_cell_within_the_halo(points, halo, global_lon):
+    """The plan is exactly the cells within ``halo`` (Chebyshev, wrapping when global)."""
+    from climrisk.hazard._gather import _cells_near, grid_of
+
+    ny, nx = 12, 24
+    step = 360.0 / nx if global_lon else 1.0
+    lon = -180.0 + step * (np.arange(nx) + 0.5)
+    lat = np.arange(ny) + 0.5
+    ds = synthetic_layer("extreme_heat", values=np.zeros((ny, nx)), lat=lat, lon=lon)
+    grid = grid_of(HazardLayer.from_dataset(ds))
+    iy, ix = np.array(points).T
+    cells = _cells_near(grid, lon[ix], lat[iy], halo)
+    expected = set()
+    for y, x in zip(iy, ix, strict=True):
+        for dy in range(-halo, halo + 1):
+            for dx in range(-halo, halo + 1):
+                yy, xx = y + dy, x + dx
+                if global_lon:
+                    xx %= nx
+                if 0 <= yy < ny and 0 <= xx < nx:
+                    expected.add(yy * nx + xx)
+    assert_array_equal(cells, sorted(expected))
