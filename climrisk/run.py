@@ -17,6 +17,7 @@ from climrisk.io.atomic import atomic_output_dir
 from climrisk.io.parquet_sink import ParquetSink
 from climrisk.portfolio import Portfolio, read_portfolio
 from climrisk.report.tables import write_tables
+from climrisk.risk.physical import RESULT_FILTER_COLUMNS
 
 __all__ = [
     "combined_portfolio",
@@ -103,7 +104,7 @@ def _assess_into(
 ) -> tuple[Assessment, Path, list[str]]:
     """Assess a read portfolio and write every output into ``target`` atomically."""
     with atomic_output_dir(target) as staging:
-        sink = ParquetSink(staging / "asset_results.parquet")
+        sink = ParquetSink(staging / "asset_results.parquet", statistics=RESULT_FILTER_COLUMNS)
         try:
             # rows go to the Parquet file only; the CSV is made from it, batch by batch
             result = assess(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
@@ -20,12 +21,17 @@ class ParquetSink:
 
     Tables are written on one background thread (Arrow releases the GIL), so writing a chunk
     overlaps with computing the next; at most ``max_pending`` tables wait in memory. Text
-    columns are dictionary-encoded and carry statistics; numeric ones do neither (dictionary
-    attempts on floats cost time and rarely pay, and nobody filters on a loss column).
+    columns are dictionary-encoded; numeric ones are not (dictionary attempts on floats cost
+    time and rarely pay). Row-group statistics (min/max, for readers that skip row groups) are
+    kept for integer columns and the text columns named in ``statistics`` (default: every
+    text column); statistics of a dictionary column cost a pass over its distinct codes, so a
+    large table keeps them for the columns people filter on.
     """
 
-    def __init__(self, path: Path, max_pending: int = 2) -> None:
+    def __init__(self, path: Path, max_pending: int = 2,
+                 statistics: Sequence[str] | None = None) -> None:
         self.path = Path(path)
+        self._statistics = None if statistics is None else list(statistics)
         self._writer: pq.ParquetWriter | None = None
         self._schema: pa.Schema | None = None
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="parquet-sink")
@@ -44,7 +50,12 @@ class ParquetSink:
                 for f in table.schema
                 if pa.types.is_dictionary(f.type) or pa.types.is_string(f.type)
             ]
-            keys = [*text, *(f.name for f in table.schema if pa.types.is_integer(f.type))]
+            if self._statistics is not None:
+                text_keys = [name for name in text if name in self._statistics]
+            else:
+                text_keys = text
+            ints = [f.name for f in table.schema if pa.types.is_integer(f.type)]
+            keys = [*text_keys, *ints]
             self._writer = pq.ParquetWriter(
                 self.path,
                 self._schema,

@@ -39,7 +39,8 @@ class Coded(NamedTuple):
         codes = np.asarray(self.codes, dtype=np.int32)
         missing = codes < 0
         indices = pa.array(codes, mask=missing) if missing.any() else pa.array(codes)
-        return pa.DictionaryArray.from_arrays(indices, self.categories)
+        # codes come from factorising (or index into) the categories: no bounds check needed
+        return pa.DictionaryArray.from_arrays(indices, self.categories, safe=False)
 
     def to_pandas(self) -> pd.Categorical:
         """As a pandas categorical."""

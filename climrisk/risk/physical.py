@@ -34,6 +34,7 @@ __all__ = [
     "PRIMARY_INDICATOR",
     "REPORT_RETURN_PERIOD",
     "RESULT_COLUMNS",
+    "RESULT_FILTER_COLUMNS",
     "RESULT_SCHEMA",
     "LayerInput",
     "ResultBlock",
@@ -428,9 +429,9 @@ _TEXT_COLUMNS = frozenset(
 
 
 def _result_field(name: str) -> pa.Field:
-    """Numbers carry NaN, never null, so only text and scores are nullable."""
+    """Numbers carry NaN and text is never missing, so only the scores are nullable."""
     if name in _TEXT_COLUMNS:
-        return pa.field(name, pa.dictionary(pa.int32(), pa.string()))
+        return pa.field(name, pa.dictionary(pa.int32(), pa.string()), nullable=False)
     if name in _SCORE_COLUMNS:
         return pa.field(name, pa.int8())
     if name == "year":
@@ -441,6 +442,9 @@ def _result_field(name: str) -> pa.Field:
 
 
 RESULT_SCHEMA = pa.schema([_result_field(name) for name in RESULT_COLUMNS])
+RESULT_FILTER_COLUMNS = ("hazard", "scenario", "horizon")
+"""Text columns of ``asset_results.parquet`` with row-group statistics (each row group holds
+one hazard), besides the integer columns."""
 
 
 def block_to_arrow(block: ResultBlock) -> pa.Table:
