@@ -17,6 +17,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -183,7 +184,7 @@ def assess(
 
     prices = _prices(portfolio, config)
     kept: list[pa.Table] = []
-    partials: list[pd.DataFrame] = []
+    partials: list[dict[str, np.ndarray]] = []  # a few rows per hazard and chunk
     assets = portfolio.assets
     directory = str(catalog.directory) if catalog.directory is not None else None
     digests = {layer.name: file_sha256(Path(layer.path)) for layer in catalog.values()}
@@ -328,7 +329,7 @@ class _ChunkJob:
             self.cache.store(key, sample)
         return sample
 
-    def __call__(self, chunk: pd.DataFrame) -> tuple[list[pa.Table], list[pd.DataFrame], dict]:
+    def __call__(self, chunk: pd.DataFrame) -> tuple[list, list[dict[str, np.ndarray]], dict]:
         timings: dict[str, float] = {}
         timer = _Timer(timings, None)
         config = self.config

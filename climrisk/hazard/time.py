@@ -10,12 +10,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TypeVar
 
+import numba as nb
 import numpy as np
 import xarray as xr
 
 from climrisk.hazard.layer import EPOCH_CENTRE_YEARS
 
-__all__ = ["at_horizons", "epoch_centre_year", "horizon_weights"]
+__all__ = ["at_horizons", "blend_epochs", "epoch_centre_year", "horizon_weights"]
 
 XarrayT = TypeVar("XarrayT", xr.DataArray, xr.Dataset)
 
@@ -119,3 +120,39 @@ def at_horizons(values: XarrayT, horizons: Mapping[str, int]) -> XarrayT:
     if "epoch" not in values.dims:
         raise ValueError("the array has no epoch dimension")
     return _one(values, names, years)
+
+
+def blend_epochs(values: np.ndarray, epoch_years: Sequence[int], years: Sequence[int]
+                 ) -> np.ndarray:
+    """:func:`at_horizons` on a plain array (asset, scenario, epoch, ...) -> float64 by year.
+
+    The epoch axis (axis 2) is replaced by one entry per year. The blend is done in the
+    array's float type and only then widened to float64, exactly as :func:`at_horizons` does
+    (which the tests check), in one compiled pass without temporaries.
+    """
+    values = np.asarray(values)
+    if values.ndim < 3:
+        raise ValueError("values need (asset, scenario, epoch, ...) dims")
+    if values.dtype.kind != "f":
+        values = values.astype(np.float64)
+    lower, upper, t = horizon_weights(epoch_years, years)
+    n, n_scen, n_epoch = values.shape[:3]
+    rest = values.shape[3:]
+    flat = np.ascontiguousarray(values).reshape(n, n_scen, n_epoch, -1)
+    out = np.empty((n, n_scen, lower.size, flat.shape[3]), dtype=np.float64)
+    _blend(flat, lower.astype(np.int64), upper.astype(np.int64), t.astype(values.dtype), out)
+    return out.reshape((n, n_scen, lower.size, *rest))
+
+
+@nb.njit(cache=True, nogil=True)
+def _blend(values, lower, upper, weight, out):
+    n, n_scen, _, n_rest = values.shape
+    for i in range(n):
+        for s in range(n_scen):
+            for h in range(lower.shape[0]):
+                e0, e1, w = lower[h], upper[h], weight[h]
+                for k in range(n_rest):
+                    x = values[i, s, e0, k]
+                    if w > 0:  # in the array's float type, as at_horizons
+                        x = x + w * (values[i, s, e1, k] - x)
+                    out[i, s, h, k] = x

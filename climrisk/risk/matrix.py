@@ -8,6 +8,8 @@ in the portfolio currency; 0 where no model produces the channel).
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 import numpy as np
 import pandas as pd
 
@@ -95,12 +97,13 @@ def aggregate_physical(asset_results: pd.DataFrame, materiality: Materiality) ->
     return out.reset_index()
 
 
-def aggregate_block(block: dict, materiality: Materiality) -> pd.DataFrame:
+def aggregate_block(block: dict, materiality: Materiality) -> dict[str, np.ndarray]:
     """Partial aggregates of one hazard's rows given as columns (see ``assess_hazard``).
 
     Text columns are :class:`~climrisk.risk.chunk.Coded`; ``score`` is int8 with 0 for none.
-    Same result as :func:`aggregate_physical`, summed in one compiled pass
-    (:func:`climrisk.risk.row_kernels.sum_rows`).
+    Same sums as :func:`aggregate_physical`, in one compiled pass
+    (:func:`climrisk.risk.row_kernels.sum_rows`), returned as plain arrays (a few rows per
+    block: a data frame is made once, by :func:`combine`).
     """
     asset_type = block["asset_type"]
     scenario = block["scenario"]
@@ -125,33 +128,39 @@ def aggregate_block(block: dict, materiality: Materiality) -> pd.DataFrame:
     years = np.zeros(n_hor, dtype=np.int64)
     years[np.asarray(horizon.codes)] = np.asarray(block["year"])
     hazard = block["hazard"]
-    columns = {
-        name: sums[present, k].astype(int) if name in _COUNTS else sums[present, k]
-        for k, name in enumerate(SUM_NAMES)
-    }
-    return pd.DataFrame(
-        {
-            "hazard": str(np.asarray(hazard.categories, dtype=object)[0])
-            if hasattr(hazard, "categories")
-            else hazard,
-            "asset_type": np.asarray(asset_type.categories, dtype=object)[type_code],
-            "scenario": np.asarray(scenario.categories, dtype=object)[scen_code],
-            "horizon": np.asarray(horizon.categories, dtype=object)[hor_code],
-            "year": years[hor_code],
-            **{name: columns[name] for name in _SUMS},
-            "max_score": np.where(max_score[present] < 0, np.nan, max_score[present]),
-        }
+    name = (
+        str(np.asarray(hazard.categories, dtype=object)[0])
+        if hasattr(hazard, "categories")
+        else str(hazard)
     )
+    columns = {
+        key: sums[present, k].astype(np.int64) if key in _COUNTS else sums[present, k]
+        for k, key in enumerate(SUM_NAMES)
+    }
+    return {
+        "hazard": np.full(codes.size, name, dtype=object),
+        "asset_type": np.asarray(asset_type.categories, dtype=object)[type_code],
+        "scenario": np.asarray(scenario.categories, dtype=object)[scen_code],
+        "horizon": np.asarray(horizon.categories, dtype=object)[hor_code],
+        "year": years[hor_code],
+        **{key: columns[key] for key in _SUMS},
+        "max_score": np.where(max_score[present] < 0, np.nan, max_score[present]),
+    }
 
 
 _COUNTS = frozenset({"asset_count", "assets_with_data", "assets_score_ge3"})
 
 
-def combine(partials: list[pd.DataFrame]) -> pd.DataFrame:
-    """Combine partial aggregates of several chunks into one."""
+def combine(partials: Sequence[Mapping[str, np.ndarray] | pd.DataFrame]) -> pd.DataFrame:
+    """Combine partial aggregates (of :func:`aggregate_block`, or frames) into one frame."""
+    if not partials:
+        raise ValueError("no partial aggregates to combine")
+    columns = [*_KEYS, *_SUMS, "max_score"]
+    joined = pd.DataFrame({
+        key: np.concatenate([np.asarray(part[key]) for part in partials]) for key in columns
+    })
     if len(partials) == 1:
-        return partials[0]
-    joined = pd.concat(partials, ignore_index=True)
+        return joined
     grouped = joined.groupby(_KEYS, sort=False, observed=True)
     out = grouped[list(_SUMS)].sum()
     out["max_score"] = grouped["max_score"].max()

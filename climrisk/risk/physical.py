@@ -21,7 +21,7 @@ import pyarrow as pa
 import xarray as xr
 
 from climrisk.hazard.layer import EPOCH_CENTRE_YEARS
-from climrisk.hazard.time import epoch_centre_year, horizon_weights
+from climrisk.hazard.time import blend_epochs, epoch_centre_year
 from climrisk.risk.acute_kernel import acute_expected_losses, intensity_at_return_period
 from climrisk.risk.chunk import AssetChunk, Coded
 from climrisk.risk.row_kernels import score_rows
@@ -151,11 +151,7 @@ class _Raw:
 
     def at_years(self, years: np.ndarray) -> np.ndarray:
         """The layer at each year (epoch axis -> year axis), float64; as :func:`at_horizons`."""
-        lower, upper, t = horizon_weights(self.epoch_years, years)
-        v0 = np.take(self.values, lower, axis=2)
-        v1 = np.take(self.values, upper, axis=2)
-        w = t.astype(self.values.dtype).reshape((1, 1, -1) + (1,) * (self.values.ndim - 3))
-        return np.where(w > 0, v0 + w * (v1 - v0), v0).astype(np.float64)
+        return blend_epochs(self.values, self.epoch_years, years)
 
 
 def _evaluate(
@@ -170,7 +166,12 @@ _MONEY = ("damage_ratio", "ead", "bi_loss", "opex_delta", "capex", "loss_100yr",
 
 
 class _Channels(dict):
-    """Channel arrays (asset, scenario, horizon, quantile), allocated when first needed."""
+    """Channel arrays (asset, scenario, horizon, quantile), allocated when first needed.
+
+    Each is stored quantile-major, so one quantile's values are contiguous in row order (asset,
+    scenario, horizon): a result column is then a view, handed to Arrow without a copy, and
+    arithmetic on the channels keeps that layout.
+    """
 
     def __init__(self, shape: tuple[int, ...]) -> None:
         super().__init__()
@@ -178,7 +179,9 @@ class _Channels(dict):
 
     def array(self, name: str) -> np.ndarray:
         if name not in self:
-            self[name] = np.full(self.shape, np.nan)
+            n_asset, n_scen, n_hor, n_q = self.shape
+            stored = np.full((n_q, n_asset, n_scen, n_hor), np.nan)
+            self[name] = stored.transpose(1, 2, 3, 0)
         return self[name]
 
     def put(self, name: str, rows: np.ndarray, values: np.ndarray) -> None:

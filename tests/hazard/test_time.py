@@ -116,3 +116,29 @@ def test_weights_are_a_convex_pair(year):
     lower, upper, t = horizon_weights([2000, 2030, 2050], [year])
     assert 0.0 <= t[0] < 1.0
     assert upper[0] - lower[0] in (0, 1)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    data=st.data(),
+    dtype=st.sampled_from([np.float32, np.float64]),
+    years=st.lists(horizon_years(), min_size=1, max_size=4),
+    rest=st.sampled_from([(), (3,), (2, 3)]),
+)
+def test_blend_epochs_equals_at_horizons_bit_for_bit(data, dtype, years, rest):
+    """The compiled blend gives exactly what at_horizons gives, in float32 and float64."""
+    from climrisk.hazard.time import blend_epochs
+
+    epochs = data.draw(st.permutations(["baseline", "2030", "2050"]))
+    shape = (3, 2, 3, *rest)
+    elements = st.one_of(st.floats(-1e4, 1e4, width=32), st.just(np.nan))
+    values = np.array(data.draw(st.lists(elements, min_size=int(np.prod(shape)),
+                                         max_size=int(np.prod(shape)))), dtype=dtype)
+    values = values.reshape(shape)
+    dims = ("asset", "scenario", "epoch", *(f"d{k}" for k in range(len(rest))))
+    da = xr.DataArray(values, dims=dims, coords={"epoch": epochs})
+    horizons = {f"h{k}": int(y) for k, y in enumerate(years)}
+    expected = at_horizons(da, horizons).transpose("asset", "scenario", "horizon", ...)
+    got = blend_epochs(values, [epoch_centre_year(e) for e in epochs], list(horizons.values()))
+    assert got.dtype == np.float64
+    assert_array_equal(got, expected.values.astype(np.float64))

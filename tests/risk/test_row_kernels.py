@@ -9,7 +9,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from climrisk.risk.chunk import Coded
-from climrisk.risk.matrix import aggregate_block, aggregate_physical, finalise_physical
+from climrisk.risk.matrix import (
+    aggregate_block,
+    aggregate_physical,
+    combine,
+    finalise_physical,
+)
 from climrisk.risk.physical import as_frame
 from climrisk.risk.row_kernels import score_rows
 from climrisk.risk.scoring import DEFAULT_FINANCIAL_BOUNDARIES, Materiality, classify
@@ -111,7 +116,7 @@ def test_block_sums_equal_the_pandas_group_by(case, at_least):
     frame["year"] = frame["horizon"].map({"short": 2027, "mid": 2031, "long": 2050}).astype(int)
     want = aggregate_physical(frame, materiality)
     keys = ["asset_type", "scenario", "horizon"]
-    got = finalise_physical(got, materiality).sort_values(keys, ignore_index=True)
+    got = finalise_physical(combine([got]), materiality).sort_values(keys, ignore_index=True)
     want = finalise_physical(want, materiality).sort_values(keys, ignore_index=True)
     pd.testing.assert_frame_equal(got, want, check_dtype=False, rtol=1e-9)
 
