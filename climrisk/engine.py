@@ -173,8 +173,8 @@ def assess(
     small = len(portfolio) <= KEEP_RESULTS_UP_TO
     keep = keep_results if keep_results is not None else small
     # The transition assessment needs no hazard data: it runs beside the first chunks (which
-    # wait for the hazard layers to load) and is collected after the first chunk, so an input
-    # error in it still stops the run early.
+    # wait for the hazard layers to load) and is collected as soon as it is done, so an input
+    # error in it still stops the run early, without holding up the chunks.
     background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="climrisk-transition")
     pending_transition = background.submit(
         _timed, manifest.timings_s, "transition pathways", _transition, portfolio, config, small
@@ -222,7 +222,7 @@ def assess(
         ):
             for name, seconds in timings.items():
                 manifest.timings_s[name] = round(manifest.timings_s.get(name, 0.0) + seconds, 4)
-            if transition is None:
+            if transition is None and pending_transition.done():
                 transition = pending_transition.result()
             with timer.stage("aggregate and write rows"):
                 partials.extend(chunk_partials)
@@ -239,7 +239,7 @@ def assess(
         # Hold no catalogue after the run: two open catalogues of one folder share netCDF
         # handles through xarray's file cache, and closing one can break the other.
         _CATALOGS.pop(catalog_key, None)
-    if transition is None:  # no chunk at all
+    if transition is None:  # not done before the last chunk (or no chunk at all)
         transition = pending_transition.result()
 
     with timer.stage("physical matrix"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import geopandas as gpd
@@ -78,17 +79,21 @@ def run_assessment(
             "the PDF report is not available yet; run with --no-pdf for the result tables"
         )
     portfolio = Path(portfolio)
-    catalog = open_catalog(config.hazards)
-    preloader = LayerPreloader(catalog)  # the hazard files load while the assets are read
+    # the hazard files open and load on a thread while the assets are read
+    preloader = LayerPreloader(partial(open_catalog, config.hazards))
     try:
         note("read portfolio")
         assets = read_portfolio(portfolio, allow_multiple_currencies=bool(config.fx))
+        catalog = preloader.catalog()
         sampling = config.sampling
         halo = max(sampling.fallback_radius_cells, 1 if sampling.method == "bilinear" else 0)
         preloader.decide(len(assets), assets.assets["longitude"].to_numpy(),
                          assets.assets["latitude"].to_numpy(), halo)
         target = Path(out or config.out or default_output_dir(portfolio))
         return _assess_into(assets, config, target, note, log, started, catalog)
+    except BaseException:
+        preloader.cancel()
+        raise
     finally:
         preloader.join()
 

@@ -64,8 +64,10 @@ def _local(
 ) -> Iterator[T]:
     """In this process: one item at a time, or ``workers`` at once on threads.
 
-    Threads suit the chunk work: the compiled kernels, numpy and Arrow release the GIL. At
-    most ``workers`` items are in flight, so memory stays that of ``workers`` chunks.
+    Threads suit the chunk work: the compiled kernels, numpy and Arrow release the GIL. One
+    item more than ``workers`` is in flight, so a thread that finishes starts the next item at
+    once, even while the consumer is still busy with an earlier result; memory stays that of
+    ``workers + 1`` chunks.
     """
     if workers <= 1:
         for item in items:
@@ -76,7 +78,7 @@ def _local(
         try:
             for item in items:
                 pending.append(pool.submit(func, item))
-                if len(pending) >= workers:
+                if len(pending) > workers:
                     yield pending.popleft().result()
             while pending:
                 yield pending.popleft().result()

@@ -13,7 +13,7 @@ Flags (int8 per asset): 0 value from the asset's own cell(s), 1 filled from a ne
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -324,24 +324,39 @@ def sample_footprints(
 
 
 class LayerPreloader:
-    """Loads a catalogue's layers into memory on a background thread.
+    """Opens a hazard catalogue and loads its layers into memory on a background thread.
 
-    Started before the portfolio is read, so that the file reads (which release the GIL)
-    overlap with reading and validating the assets. :meth:`decide` tells it the portfolio:
-    given the points, each in-memory layer gets a compact cell-major copy of the cells they
-    will read (:func:`~climrisk.hazard._gather.plan_cells`); given only the size, portfolios
-    with at least a quarter as many assets as a layer has cells get the layer's whole
-    cell-major copy. Either is made here, beside the first chunks, rather than by a gather.
-    Any error is left for the sampling itself to report.
+    Started before the portfolio is read, so that opening the files and reading them (which
+    releases the GIL) overlap with reading and validating the assets. Give it the catalogue,
+    or a function that opens one: :meth:`catalog` then waits for it and raises what opening
+    raised. :meth:`decide` tells it the portfolio: given the points, each in-memory layer gets
+    a compact cell-major copy of the cells they will read
+    (:func:`~climrisk.hazard._gather.plan_cells`); given only the size, portfolios with at
+    least a quarter as many assets as a layer has cells get the layer's whole cell-major copy.
+    Either is made here, beside the first chunks, rather than by a gather. Errors in loading
+    are left for the sampling itself to report.
     """
 
-    def __init__(self, catalog: HazardCatalog) -> None:
-        self._catalog = catalog
+    def __init__(self, catalog: HazardCatalog | Callable[[], HazardCatalog]) -> None:
+        self._open = catalog if callable(catalog) else None
+        self._catalog: HazardCatalog | None = None if callable(catalog) else catalog
+        self._error: BaseException | None = None
+        self._opened = threading.Event()
         self._decided = threading.Event()
+        self._cancelled = False
         self._n_assets = 0
         self._planned = False
         self._thread = threading.Thread(target=self._run, name="climrisk-preload", daemon=True)
         self._thread.start()
+
+    def catalog(self) -> HazardCatalog:
+        """The catalogue, once open (raises what opening it raised)."""
+        self._opened.wait()
+        if self._error is not None:
+            raise self._error
+        if self._catalog is None:
+            raise RuntimeError("the hazard catalogue was not opened")
+        return self._catalog
 
     def decide(self, n_assets: int, lon: np.ndarray | None = None,
                lat: np.ndarray | None = None, halo: int = 0) -> None:
@@ -361,10 +376,15 @@ class LayerPreloader:
         self._n_assets = int(n_assets)
         if lon is not None and lat is not None:
             try:
-                plan_cells(list(self._catalog.values()), lon, lat, halo)
+                plan_cells(list(self.catalog().values()), lon, lat, halo)
                 self._planned = True
             except Exception:  # sampling reads the layer again and reports the problem
                 self._planned = False
+        self._decided.set()
+
+    def cancel(self) -> None:
+        """Stop after the layer being loaded (e.g. the portfolio turned out to be invalid)."""
+        self._cancelled = True
         self._decided.set()
 
     def join(self) -> None:
@@ -373,12 +393,24 @@ class LayerPreloader:
         self._thread.join()
 
     def _run(self) -> None:
+        try:
+            if self._open is not None:
+                self._catalog = self._open()
+        except BaseException as exc:  # raised to the caller by catalog()
+            self._error = exc
+            return
+        finally:
+            self._opened.set()
         layers = list(self._catalog.values())
         try:
             for layer in layers:
+                if self._cancelled:
+                    return
                 preload(layer)
             self._decided.wait()
             for layer in layers:
+                if self._cancelled:
+                    return
                 cells = int(np.prod(layer.data.shape[-2:]))
                 if self._planned or 4 * self._n_assets >= cells:
                     preload(layer, cell_major=True)
