@@ -12,6 +12,17 @@ most 0.01 degree between vertices. The vertex stands in for the nearest point of
 the distance is overestimated by at most half a vertex spacing (0.56 km); the sphere differs from
 the ellipsoid by at most about 0.5 %.
 
+Ties: where several outline vertices are at the same smallest distance (computed in double
+precision as the chord between unit vectors) -- a vertex two countries share where a land border
+meets the coast, or two vertices exactly as far -- the point gets the country whose alpha-2 code
+sorts first. The rule depends on the distances alone, so the answer does not depend on the
+search structure, its layout, the library version or the platform.
+
+For speed, a table of 0.25-degree cells (:mod:`climrisk.data.boundaries.lookup`) gives the
+country of the cells that lie inside one polygon or touch none, so most points need no polygon
+test; and the nearest vertex is searched among the outline near the points only, when that is a
+small part of it. Both give the same answers as the plain rule.
+
 References
 ----------
 Natural Earth, Admin 0 - Countries, 1:10m, version 5.1.1, https://www.naturalearthdata.com/
@@ -27,6 +38,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import hashlib
 import json
 import re
 import unicodedata
@@ -41,7 +53,8 @@ import pyarrow.parquet as pq
 import pycountry
 import shapely
 
-from climrisk.data.boundaries import boundaries_path
+from climrisk.data.boundaries import boundaries_path, cell_countries_path
+from climrisk.data.boundaries.lookup import CELL_DEG, MIXED
 from climrisk.errors import ClimriskError
 
 if TYPE_CHECKING:
@@ -74,6 +87,10 @@ EARTH_RADIUS_KM: float = 6371.0088
 _DENSIFY_DEG = 0.01  # largest spacing [degree] between outline vertices for the snap rule
 _CHUNK = 1 << 20  # points per batch in countries_at (bounds the memory of candidate pairs)
 _GRID_COLUMNS, _GRID_ROWS = 360, 180  # 1-degree cells that bucket points by bounding box
+_FINE_ROWS, _FINE_COLUMNS = round(180 / CELL_DEG), round(360 / CELL_DEG)  # the cell table's grid
+# The nearest vertex is searched in the outline near the points while that holds at most this
+# share of all vertices; else in all vertices.
+_LOCAL_SHARE = 0.3
 
 # Codes ISO 3166 reserves exceptionally for these countries (ISO 3166/MA), plus Kosovo's
 # user-assigned code as used by the European Commission and the IMF.
@@ -146,7 +163,7 @@ class _Index:
     ``run_part``/``run_first``/``run_last`` list those runs (ordered by part) as cell keys.
     """
 
-    codes: np.ndarray  # object array of alpha-2 codes, one per country, plus None at the end
+    codes: np.ndarray  # object array of alpha-2 codes in sorted order, plus None at the end
     parts: np.ndarray  # shapely polygons (prepared)
     part_country: np.ndarray  # int, row of ``codes`` for each part
     run_part: np.ndarray  # int, the part of each run of cells
@@ -155,8 +172,29 @@ class _Index:
 
 
 @dataclass(frozen=True)
+class _Segments:
+    """The outline segments before densifying, and the fine grid cells of their bounding boxes.
+
+    Segment ``i`` runs from vertex ``first[i]`` to vertex ``first[i] + 1`` of ``xy``; its
+    bounding box covers rows ``row0..row1`` and columns ``col0..col1`` of the fine grid.
+    """
+
+    xy: np.ndarray  # (n, 2) lon/lat [degree] of the ring vertices, ring after ring
+    country: np.ndarray  # int, row of ``_Index.codes`` for each segment
+    first: np.ndarray  # int, the segment's first vertex in ``xy``
+    row0: np.ndarray  # int, fine grid rows and columns of the bounding box (inclusive)
+    row1: np.ndarray
+    col0: np.ndarray
+    col1: np.ndarray
+    weight: np.ndarray  # float, about how many densified vertices the segment gives
+
+
+@dataclass(frozen=True)
 class _Outline:
-    """Densified country outlines as unit vectors in a k-d tree, for the nearest country."""
+    """Densified outline vertices as unit vectors in a k-d tree, for the nearest country.
+
+    A vertex that several rings share (a land border) is in the tree once per ring.
+    """
 
     tree: cKDTree
     country: np.ndarray  # int, row of ``_Index.codes`` for each vertex
@@ -172,10 +210,20 @@ def _cell_row(lat: np.ndarray) -> np.ndarray:
     return np.clip(np.floor(lat + 90.0), 0, _GRID_ROWS - 1).astype(np.int32)
 
 
+def _fine_row(lat: np.ndarray) -> np.ndarray:
+    """Return the fine grid row of latitudes in [-90, 90] [degree]."""
+    return np.clip(np.floor((lat + 90.0) / CELL_DEG), 0, _FINE_ROWS - 1).astype(np.intp)
+
+
+def _fine_column(lon: np.ndarray) -> np.ndarray:
+    """Return the fine grid column of longitudes in [-180, 180] [degree]."""
+    return np.clip(np.floor((lon + 180.0) / CELL_DEG), 0, _FINE_COLUMNS - 1).astype(np.intp)
+
+
 @functools.cache
 def _index() -> _Index:
-    """Build (once) the polygon parts and their runs of grid cells."""
-    frame = _read_boundaries()
+    """Build (once) the polygon parts and their runs of grid cells, countries in code order."""
+    frame = _read_boundaries().sort_values("iso_a2", kind="stable")  # so is the packaged file
     parts, country = shapely.get_parts(frame.geometry.to_numpy(), return_index=True)
     shapely.prepare(parts)
     codes = np.array([*frame["iso_a2"].astype(str).tolist(), None], dtype=object)
@@ -196,18 +244,6 @@ def _index() -> _Index:
     )
 
 
-@functools.cache
-def _outline() -> _Outline:
-    """Build (once) the k-d tree of densified outline vertices."""
-    from scipy.spatial import cKDTree  # imported here: it takes a while, and is rarely needed
-
-    frame = _read_boundaries()
-    lines = shapely.segmentize(shapely.boundary(frame.geometry.to_numpy()), _DENSIFY_DEG)
-    xy, country = shapely.get_coordinates(lines, return_index=True)
-    vectors = _unit_vectors(xy[:, 0], xy[:, 1])
-    return _Outline(cKDTree(vectors, copy_data=False), country.astype(np.intp))
-
-
 def _unit_vectors(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     """Return unit vectors (n, 3) on the sphere for lon/lat [degree]."""
     lam = np.radians(lon)
@@ -223,6 +259,31 @@ def _unit_vectors(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     np.sin(phi, out=trig)
     out[:, 2] = trig
     return out
+
+
+@functools.cache
+def _cells() -> np.ndarray | None:
+    """Return (once) the country row of each fine grid cell, -1 (none) or -2 (mixed), flat int16.
+
+    ``None`` when the packaged table is missing or was made from other boundaries; points are
+    then all tested polygon by polygon.
+    """
+    try:
+        with cell_countries_path().open("rb") as handle:
+            table = pq.read_table(handle)
+        metadata = json.loads((table.schema.metadata or {}).get(b"climrisk:source", b"{}"))
+        digest = hashlib.sha256(boundaries_path().read_bytes()).hexdigest()
+    except (OSError, ValueError):
+        return None
+    expected = {
+        "derived_from_sha256": digest,
+        "codes": _index().codes[:-1].tolist(),
+        "cell_deg": repr(CELL_DEG),
+        "shape": [_FINE_ROWS, _FINE_COLUMNS],
+    }
+    if any(metadata.get(key) != value for key, value in expected.items()):
+        return None
+    return table.column("country").to_numpy()
 
 
 def _ranges(first: np.ndarray, count: np.ndarray) -> np.ndarray:
@@ -247,7 +308,23 @@ def _candidates(index: _Index, lon: np.ndarray, lat: np.ndarray) -> tuple[np.nda
 
 
 def _inside(index: _Index, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
-    """Return the country row of each point by point-in-polygon, or -1 when in none."""
+    """Return the country row of each point by point-in-polygon, or -1 when in none.
+
+    Points in a fine grid cell that lies inside one part, or touches none, take the cell's
+    answer (:func:`_cells`); the others are tested against each part whose bounding box holds
+    them.
+    """
+    cells = _cells()
+    if cells is None:
+        return _inside_parts(index, lon, lat)
+    found = cells[_fine_row(lat) * _FINE_COLUMNS + _fine_column(lon)].astype(np.intp)
+    mixed = np.flatnonzero(found == MIXED)
+    found[mixed] = _inside_parts(index, lon[mixed], lat[mixed])
+    return found
+
+
+def _inside_parts(index: _Index, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """Return the country row of each point by testing every candidate part, or -1."""
     found = np.full(lon.shape, -1, dtype=np.intp)
     point_i, part_i = _candidates(index, lon, lat)
     if point_i.size == 0:
@@ -264,18 +341,155 @@ def _inside(index: _Index, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     return found
 
 
-def _nearest(lon: np.ndarray, lat: np.ndarray, snap_km: float) -> np.ndarray:
-    """Return the country row of the nearest outline vertex within ``snap_km``, or -1."""
-    found = np.full(lon.shape, -1, dtype=np.intp)
-    if lon.size == 0 or snap_km <= 0:
-        return found
-    outline = _outline()
-    angle = min(snap_km / EARTH_RADIUS_KM, np.pi)
-    chord = 2.0 * np.sin(angle / 2.0)
-    distance, vertex = outline.tree.query(_unit_vectors(lon, lat), distance_upper_bound=chord)
-    ok = np.isfinite(distance)
-    found[ok] = outline.country[vertex[ok]]
+@functools.cache
+def _segments() -> _Segments:
+    """Build (once) the outline segments and the fine grid cells of their bounding boxes."""
+    index = _index()
+    rings, part = shapely.get_rings(index.parts, return_index=True)
+    xy, ring = shapely.get_coordinates(rings, return_index=True)
+    first = np.flatnonzero(ring[1:] == ring[:-1])
+    row, col = _fine_row(xy[:, 1]), _fine_column(xy[:, 0])
+    step = xy[first + 1] - xy[first]
+    return _Segments(
+        xy,
+        index.part_country[part[ring[first]]],
+        first,
+        np.minimum(row[first], row[first + 1]),
+        np.maximum(row[first], row[first + 1]),
+        np.minimum(col[first], col[first + 1]),
+        np.maximum(col[first], col[first + 1]),
+        np.maximum(np.ceil(np.hypot(step[:, 0], step[:, 1]) / _DENSIFY_DEG), 1.0),
+    )
+
+
+def _outline_of(chosen: np.ndarray) -> _Outline:
+    """Return the k-d tree of the densified vertices of the chosen segments (ascending).
+
+    Runs of consecutive segments of a ring become one line each; densifying works segment by
+    segment, so the vertices are exactly those of the densified rings.
+    """
+    from scipy.spatial import cKDTree  # imported here: it takes a while, and is rarely needed
+
+    segments = _segments()
+    first = segments.first[chosen]
+    new_run = np.diff(first, prepend=-2) != 1
+    count = np.diff(np.r_[np.flatnonzero(new_run), chosen.size]) + 1
+    lines = shapely.linestrings(
+        segments.xy[_ranges(first[new_run], count)],
+        indices=np.repeat(np.arange(count.size), count),
+    )
+    xy, run = shapely.get_coordinates(shapely.segmentize(lines, _DENSIFY_DEG), return_index=True)
+    tree = cKDTree(_unit_vectors(xy[:, 0], xy[:, 1]), copy_data=False)
+    return _Outline(tree, segments.country[chosen[new_run]][run])
+
+
+@functools.cache
+def _outline() -> _Outline:
+    """Build (once) the k-d tree of all densified outline vertices."""
+    return _outline_of(np.arange(_segments().first.size))
+
+
+@functools.cache
+def _reach_columns(angle_deg: float) -> np.ndarray:
+    """Return, per fine grid row, how many columns each way a cap of ``angle_deg`` can reach.
+
+    A spherical cap of angular radius ``a`` centred at latitude ``phi`` spans
+    ``asin(sin a / cos phi)`` of longitude either side, or all longitudes once it holds a pole;
+    the row's edge farthest from the equator bounds it. One more column allows for the rounding
+    of cell positions; a whole row is :data:`_FINE_COLUMNS`.
+    """
+    edge = np.abs(np.arange(_FINE_ROWS + 1) * CELL_DEG - 90.0)
+    far = np.maximum(edge[:-1], edge[1:])
+    with np.errstate(divide="ignore"):
+        ratio = np.sin(np.radians(angle_deg)) / np.cos(np.radians(far))
+    half = np.degrees(np.arcsin(np.clip(ratio, 0.0, 1.0)))
+    columns = np.ceil(half / CELL_DEG).astype(np.intp) + 1
+    whole = (far + angle_deg >= 90.0) | (ratio >= 1.0) | (2 * columns + 1 >= _FINE_COLUMNS)
+    return np.where(whole, _FINE_COLUMNS, columns)
+
+
+def _reach(cells: np.ndarray, angle_deg: float) -> np.ndarray:
+    """Return the fine grid cells that hold a point within ``angle_deg`` of a marked cell.
+
+    Conservative: every such cell is marked, and some farther ones. ``cells`` is a boolean
+    (rows, columns) grid; longitude wraps around.
+    """
+    columns = _reach_columns(angle_deg)
+    # Along each row, as far as a cap centred in that row reaches in longitude ...
+    pad = min(int(columns.max()), _FINE_COLUMNS)
+    wrapped = np.concatenate([cells[:, -pad:], cells, cells[:, :pad]], axis=1)
+    running = np.zeros((_FINE_ROWS, wrapped.shape[1] + 1), dtype=np.int32)
+    np.cumsum(wrapped, axis=1, out=running[:, 1:])
+    reach = np.minimum(columns, pad)[:, None]
+    centre = np.arange(_FINE_COLUMNS)[None, :] + pad
+    rows = np.arange(_FINE_ROWS)[:, None]
+    across = running[rows, centre + reach + 1] > running[rows, centre - reach]
+    whole = columns >= _FINE_COLUMNS
+    across[whole] = cells[whole].any(axis=1)[:, None]
+    # ... then along columns, as far as the cap reaches in latitude (plus one row).
+    k = int(np.ceil(angle_deg / CELL_DEG)) + 1
+    running = np.zeros((_FINE_ROWS + 1, _FINE_COLUMNS), dtype=np.int32)
+    np.cumsum(across, axis=0, out=running[1:])
+    top = np.minimum(np.arange(_FINE_ROWS) + k + 1, _FINE_ROWS)
+    bottom = np.maximum(np.arange(_FINE_ROWS) - k, 0)
+    return running[top] > running[bottom]
+
+
+def _local_outline(lon: np.ndarray, lat: np.ndarray, angle_deg: float) -> _Outline | None:
+    """Return the k-d tree of the outline near the points, or ``None`` when that is not small.
+
+    It holds every densified vertex of each segment whose bounding box meets a fine grid cell
+    within ``angle_deg`` of a point's cell, so every vertex within that angle of a point, with
+    the same coordinates as in the tree of all vertices (:func:`_outline`). ``None`` when it
+    would hold more than :data:`_LOCAL_SHARE` of all vertices.
+    """
+    marked = np.zeros((_FINE_ROWS, _FINE_COLUMNS), dtype=bool)
+    marked[_fine_row(lat), _fine_column(lon)] = True
+    # Segments whose bounding box meets a cell within reach (by a summed-area table).
+    table = np.zeros((_FINE_ROWS + 1, _FINE_COLUMNS + 1), dtype=np.int32)
+    np.cumsum(np.cumsum(_reach(marked, angle_deg), axis=0), axis=1, out=table[1:, 1:])
+    segments = _segments()
+    r0, r1, c0, c1 = segments.row0, segments.row1 + 1, segments.col0, segments.col1 + 1
+    chosen = np.flatnonzero(table[r1, c1] - table[r0, c1] - table[r1, c0] + table[r0, c0])
+    if segments.weight[chosen].sum() > _LOCAL_SHARE * segments.weight.sum():
+        return None
+    return _outline_of(chosen)
+
+
+def _nearest_country(outline: _Outline, vectors: np.ndarray, chord: float) -> np.ndarray:
+    """Return the country row of the nearest vertex closer than ``chord``, or -1.
+
+    Of several vertices at the same smallest distance, the lowest country row (the first code)
+    wins: the k nearest are asked for, k doubling while all k are tied.
+    """
+    found = np.full(len(vectors), -1, dtype=np.intp)
+    # The tree marks a missing neighbour with the index n; give it a country no row beats.
+    country = np.r_[outline.country, np.iinfo(np.intp).max]
+    todo, k = np.arange(len(vectors)), 2
+    while todo.size:
+        distance, vertex = outline.tree.query(vectors[todo], k=k, distance_upper_bound=chord)
+        tied = (distance == distance[:, :1]) & np.isfinite(distance)
+        best = np.where(tied, country[vertex], country[-1]).min(axis=1)
+        found[todo] = np.where(tied[:, 0], best, -1)
+        todo, k = todo[tied[:, -1]], 2 * k
     return found
+
+
+def _nearest(lon: np.ndarray, lat: np.ndarray, snap_km: float) -> np.ndarray:
+    """Return the country row of the nearest outline vertex within ``snap_km``, or -1.
+
+    The vertices come from a k-d tree of the outline near the points while that is small and
+    the tree of all vertices is not built; the answer is the same from either.
+    """
+    if lon.size == 0 or snap_km <= 0:
+        return np.full(lon.shape, -1, dtype=np.intp)
+    angle = min(snap_km / EARTH_RADIUS_KM, np.pi)
+    outline = None
+    if _outline.cache_info().currsize == 0:
+        outline = _local_outline(lon, lat, float(np.degrees(angle)))
+    if outline is None:
+        outline = _outline()
+    return _nearest_country(outline, _unit_vectors(lon, lat), 2.0 * np.sin(angle / 2.0))
 
 
 def _as_float(values: np.ndarray) -> np.ndarray:
@@ -313,7 +527,8 @@ def countries_at(
         Largest distance [km] from a country's outline for a point outside every polygon to
         take that country; 0 turns the rule off. Distance is great-circle on a sphere of radius
         :data:`EARTH_RADIUS_KM` to the nearest outline vertex (outlines densified to 0.01
-        degree, so at most 0.56 km too long).
+        degree, so at most 0.56 km too long); of countries equally near, the one whose code
+        sorts first.
 
     Returns
     -------

@@ -24,6 +24,7 @@ Steps
 5. Check every code against ISO 3166-1 (pycountry), except Kosovo's user-assigned ``XK``/``XKX``.
 6. Write GeoParquet (zstd level 19) with the provenance in the file's metadata
    (key ``climrisk:source``).
+7. Build the cell table derived from it beside it (:mod:`climrisk.data.boundaries.lookup`).
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ import pyarrow.parquet as pq
 import pycountry
 import shapely
 
-from climrisk.data.boundaries import BOUNDARIES_FILE
+from climrisk.data.boundaries import BOUNDARIES_FILE, lookup
 from climrisk.errors import ClimriskError
 
 __all__ = [
@@ -295,6 +296,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     n_coords = int(shapely.get_num_coordinates(out.geometry.to_numpy()).sum())
     size_mb = args.output.stat().st_size / 1e6
     print(f"wrote {args.output} ({len(out)} countries, {n_coords} vertices, {size_mb:.2f} MB)")
+    cells = lookup.build_and_write(args.output, args.output.parent)
+    print(f"wrote the cell table ({cells} cells with one country)")
     return 0
 
 
