@@ -25,6 +25,8 @@ from climrisk.hazard.layer import HazardLayer
 # Reads of hazard files and the building of a layer's in-memory copies, one thread at a time:
 # netCDF/HDF5 is not thread-safe, and two threads must not load the same layer twice.
 _LOAD_LOCK = threading.RLock()
+# Attaching a plan of cells (plan_cells) to a layer that is being loaded.
+_PLAN_LOCK = threading.Lock()
 
 __all__ = [
     "FLAG_FILLED",
@@ -279,8 +281,9 @@ def plan_cells(layers: list[HazardLayer], lon: np.ndarray, lat: np.ndarray, halo
             position = np.full(grid.shape[0] * grid.shape[1], -1, dtype=np.int64)
             position[cells] = np.arange(cells.size)
             plans[key] = (cells, position)
-        layer._cache["cell_plan"] = plans[key]
-        cached = layer._cache.get("memory")
+        with _PLAN_LOCK:
+            layer._cache["cell_plan"] = plans[key]
+            cached = layer._cache.get("memory")
         if cached is not None:  # loaded already: a new plan replaces the last one
             shared = cached[2]
             with shared.setdefault("lock", threading.Lock()):
@@ -338,16 +341,23 @@ def _in_memory(layer: HazardLayer, data: xr.DataArray) -> tuple[_Table, np.ndarr
     contiguous), so a chunk of assets reads a few cache lines per asset instead of one
     scattered value per slice.
     """
+    cached = layer._cache.get("memory")
+    if cached is not None and "cell_major" not in cached[2]:
+        # loaded: no need to wait while another thread loads another layer
+        block, valid, shared = cached
+        shape = (block.shape[0], *data.shape[-2:])
+        return _Table(block.reshape(shape), layer.packing, shared), valid
     with _LOAD_LOCK:
         cached = layer._cache.get("memory")
         if cached is None:
             block = layer.read_block(0, data.sizes["lat"], 0, data.sizes["lon"], decode=False)
             table = _Table(block, layer.packing)
             shared: dict = {"lock": threading.Lock()}
-            if "cell_plan" in layer._cache:
-                shared["plan"] = layer._cache["cell_plan"]
             cached = (table.block, table.valid(), shared)
-            layer._cache["memory"] = cached
+            with _PLAN_LOCK:  # a plan made meanwhile is either seen here or sees this copy
+                if "cell_plan" in layer._cache:
+                    shared["plan"] = layer._cache["cell_plan"]
+                layer._cache["memory"] = cached
         block, valid, shared = cached
         if "cell_major" in shared and block.base is not shared["cell_major"]:
             block = shared["cell_major"].T  # keep one copy of the layer, the cell-major one
