@@ -16,6 +16,7 @@ be computed on several threads.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 import numba as nb
@@ -167,15 +168,27 @@ def _plan(
     if values.dtype not in (np.float32, np.float64):
         values = values.astype(np.float64)
     values = np.ascontiguousarray(values)
-    rps = np.asarray(return_periods, dtype=np.float64).ravel()
-    if rps.size != values.shape[3] or rps.size == 0:
-        raise ClimriskError(f"{rps.size} return periods for an axis of {values.shape[3]}")
+    rps = tuple(float(rp) for rp in np.asarray(return_periods, dtype=np.float64).ravel())
+    if len(rps) != values.shape[3] or not rps:
+        raise ClimriskError(f"{len(rps)} return periods for an axis of {values.shape[3]}")
+    if len(epoch_years) != values.shape[2]:
+        raise ClimriskError(f"{len(epoch_years)} epoch years for an axis of {values.shape[2]}")
+    axes = _axes(
+        tuple(int(y) for y in epoch_years), tuple(int(y) for y in horizon_years), rps,
+        float(target_rp), values.dtype.str,
+    )
+    return (values, *axes)
+
+
+@functools.lru_cache(maxsize=64)
+def _axes(epoch_years: tuple[int, ...], horizon_years: tuple[int, ...],
+          rps_in: tuple[float, ...], target_rp: float, dtype: str) -> tuple:
+    """Horizon blend and return-period axis of :func:`_plan` (the same for every chunk)."""
+    rps = np.asarray(rps_in, dtype=np.float64)
     if not np.all(np.isfinite(rps)) or np.any(rps < 1.0) or np.unique(rps).size != rps.size:
         raise ClimriskError(f"return periods must be finite, distinct and >= 1: {rps.tolist()}")
     if not np.isfinite(target_rp) or target_rp <= 0:
         raise ClimriskError(f"return_period must be > 0, got {target_rp!r}")
-    if len(epoch_years) != values.shape[2]:
-        raise ClimriskError(f"{len(epoch_years)} epoch years for an axis of {values.shape[2]}")
     lower, upper, t = horizon_weights(epoch_years, horizon_years)
     order = np.argsort(rps, kind="stable")
     sorted_rp = rps[order]
@@ -187,16 +200,11 @@ def _plan(
     )
     if rps.size == 1:
         hi = 0
-    return (
-        values,
-        lower.astype(np.int64),
-        upper.astype(np.int64),
-        t.astype(values.dtype),
-        order.astype(np.int64),
-        sorted_rp,
-        hi,
-        float(target_weight),
-    )
+    arrays = (lower.astype(np.int64), upper.astype(np.int64), t.astype(np.dtype(dtype)),
+              order.astype(np.int64), sorted_rp)
+    for array in arrays:  # shared between calls and threads: never written
+        array.flags.writeable = False
+    return (*arrays, hi, float(target_weight))
 
 
 def _spec(curves: CurveSet | None, n: int) -> tuple:
