@@ -44,6 +44,8 @@ FLAG_OK, FLAG_FILLED, FLAG_NO_DATA = 0, 1, 2
 CACHE_BYTES = 512 * 2**20
 """Layers up to this size (as stored: packed integers at their own size) are loaded into memory
 once and cached; larger ones are read by blocks."""
+DECODED_BYTES = 128 * 2**20
+"""A layer's compact copy of planned cells is kept decoded (float32) up to this size."""
 _BATCH = 1 << 16  # assets per batch for the temporaries of the bilinear gather
 _GATHER_BATCH = 1 << 18  # assets per batch gathered from an in-memory layer
 _REL_TOL = 1e-6  # relative tolerance for "regular spacing"
@@ -213,12 +215,14 @@ class _Table:
         finally:
             lock.release()
 
-    def compact(self) -> tuple[np.ndarray, np.ndarray] | None:
-        """(position, rows) for the planned cells (see :func:`plan_cells`), or ``None``.
+    def compact(self) -> tuple[np.ndarray, np.ndarray, bool] | None:
+        """(position, rows, decoded) for the planned cells (see :func:`plan_cells`), or ``None``.
 
         ``rows`` holds the planned cells' slices cell-major (one contiguous row per cell) and
-        ``position[cell]`` is the row of a flat cell index, -1 for cells outside the plan. Made
-        once, by the first thread that asks, and shared.
+        ``position[cell]`` is the row of a flat cell index, -1 for cells outside the plan.
+        Packed integers are decoded once here (``decoded``) when the rows fit in
+        :data:`DECODED_BYTES`, so gathers need not decode them chunk after chunk. Made once,
+        by the first thread that asks, and shared.
         """
         compact = self._shared.get("compact")
         if compact is None and "plan" in self._shared:
@@ -227,32 +231,42 @@ class _Table:
                 if compact is None:
                     cells, position = self._shared["plan"]
                     rows = np.ascontiguousarray(np.take(self.block, cells, axis=1).T)
-                    compact = self._shared["compact"] = (position, rows)
+                    decoded = self.packing is not None and rows.size * 4 <= DECODED_BYTES
+                    if decoded:
+                        rows = unpack(rows, self.packing)
+                    compact = self._shared["compact"] = (position, rows, decoded)
         return compact
 
     def take(self, cells: np.ndarray) -> np.ndarray:
         """Values (len(cells), S) of the given flat cell indices, as floats.
 
-        Planned cells come from the compact copy (:meth:`compact`); without a plan, gathers of
-        more than 1/16 of the cells go through the cell-major copy (made here, unless another
-        thread is making it: then this gather reads the block as it is).
+        Planned cells come from the compact copy (:meth:`compact`), others from the layer as
+        stored. Without a plan, gathers of more than 1/16 of the cells go through the
+        cell-major copy (made here, unless another thread is making it: then this gather reads
+        the block as it is).
         """
-        out = self._take_stored(cells)
-        return out if self.packing is None else unpack(out, self.packing)
-
-    def _take_stored(self, cells: np.ndarray) -> np.ndarray:
-        """As :meth:`take`, values as stored (packed integers stay packed)."""
         compact = self.compact()
-        if compact is not None:
-            position, rows = compact
-            where = position[cells]
-            if cells.size == 0 or where.min() >= 0:
-                return rows[where]
-            out = np.empty((cells.size, self.n_slices), dtype=self.block.dtype)
-            hit = where >= 0
-            out[hit] = rows[where[hit]]
-            out[~hit] = self.block[:, cells[~hit]].T  # e.g. cells of a large footprint
-            return out
+        if compact is None:
+            return self._decode(self._take_unplanned(cells))
+        position, rows, decoded = compact
+        where = position[cells]
+        if cells.size == 0 or where.min() >= 0:
+            found = rows[where]
+            return found if decoded else self._decode(found)
+        hit = where >= 0
+        found = rows[where[hit]]
+        found = found if decoded else self._decode(found)
+        out = np.empty((cells.size, self.n_slices), dtype=found.dtype)
+        out[hit] = found
+        out[~hit] = self._decode(np.ascontiguousarray(self.block[:, cells[~hit]].T))
+        return out
+
+    def _decode(self, stored: np.ndarray) -> np.ndarray:
+        """Stored values as floats (packed integers decoded)."""
+        return stored if self.packing is None else unpack(stored, self.packing)
+
+    def _take_unplanned(self, cells: np.ndarray) -> np.ndarray:
+        """As :meth:`take` without a plan, values as stored (packed integers stay packed)."""
         cell_major = self._shared.get("cell_major")
         if cell_major is None and 16 * cells.size >= self.block.shape[1]:
             cell_major = self.cell_major(wait=False)
@@ -406,7 +420,10 @@ def _sample_window(table: _Table, valid: np.ndarray, wy: int, wx: int, wrap_x: b
     flags = np.zeros(cells.shape, dtype=np.int8)
     bad = ~valid[cells]
     if bad.any() and radius > 0:
-        repl = _fallback(valid, wy, wx, wrap_x, py[bad], px[bad], radius)
+        # the fallback depends on the cell only: search once per distinct no-data cell
+        distinct, inverse = np.unique(cells[bad], return_inverse=True)
+        dy, dx = np.divmod(distinct, wx)
+        repl = _fallback(valid, wy, wx, wrap_x, dy, dx, radius)[inverse]
         found = repl >= 0
         sub = cells[bad]
         sub[found] = repl[found]

@@ -27,7 +27,7 @@ def test_opens_the_catalogue_on_its_thread_and_plans_the_points(pack):
     preloader.decide(3, lon, lat, halo=1)
     preloader.join()
     for layer in catalog.values():
-        position, rows = layer._cache["memory"][2]["compact"]
+        position, rows, _ = layer._cache["memory"][2]["compact"]
         assert rows.shape[0] == np.count_nonzero(position >= 0) <= 3 * 9
 
 

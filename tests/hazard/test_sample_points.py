@@ -251,14 +251,19 @@ def test_packed_int16_files_decode_like_xarray(tmp_path, rng, in_memory):
 
 
 @pytest.mark.parametrize("method", ["nearest", "bilinear"])
-@pytest.mark.parametrize("packed", [False, True])
-def test_planned_cells_sample_the_same(tmp_path, rng, method, packed):
+@pytest.mark.parametrize("packed", [False, "decoded", "packed"])
+def test_planned_cells_sample_the_same(tmp_path, rng, method, packed, monkeypatch):
     """A plan (compact cell-major copy of the portfolio's cells) changes no value or flag.
 
     Half the sampled points are not in the plan, so both the compact rows and the reads of
-    unplanned cells from the layer as stored are exercised.
+    unplanned cells from the layer as stored are exercised; packed layers keep their compact
+    rows decoded, or packed when they would not fit :data:`DECODED_BYTES`.
     """
+    from climrisk.hazard import _gather
     from climrisk.hazard._gather import clear_cache, plan_cells
+
+    if packed == "packed":
+        monkeypatch.setattr(_gather, "DECODED_BYTES", 0)
 
     lat = np.arange(-90.0 + 1.5, 90.0, 3.0)
     lon = np.arange(1.5, 360.0, 3.0)  # global: the plan's halo wraps round the antimeridian
@@ -280,7 +285,10 @@ def test_planned_cells_sample_the_same(tmp_path, rng, method, packed):
     plan_cells([layer], px[:2000], py[:2000], halo=2)
     planned = sample_points(layer, px, py, method=method, in_memory=True)
     shared = layer._cache["memory"][2]
-    position, rows = shared["compact"]
+    position, rows, decoded = shared["compact"]
+    assert decoded == (packed == "decoded")
+    assert rows.dtype == (np.int16 if packed == "packed" else np.float32 if packed else
+                          layer.data.dtype)
     assert "cell_major" not in shared  # the whole layer was never transposed
     assert 0 < rows.shape[0] < lat.size * lon.size
     assert_array_equal(np.sort(position[position >= 0]), np.arange(rows.shape[0]))
