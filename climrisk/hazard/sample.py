@@ -95,11 +95,7 @@ def _scenario_index(layer: HazardLayer, scenarios: Sequence[str] | None) -> np.n
 
 def _wrap(layer: HazardLayer, values: np.ndarray, flags: np.ndarray, scenario_index,
           asset_ids: Any) -> SampledLayer:
-    data = layer.data
-    if scenario_index is not None:
-        data = data.isel(scenario=scenario_index)
-    lead = [d for d in data.dims if d not in ("lat", "lon")]
-    shape = (values.shape[0], *[data.sizes[d] for d in lead])
+    dims, lead_shape, lead_coords, attrs = _template(layer, scenario_index)
     n = values.shape[0]
     if asset_ids is None:
         asset: Any = pd.RangeIndex(n)
@@ -107,21 +103,39 @@ def _wrap(layer: HazardLayer, values: np.ndarray, flags: np.ndarray, scenario_in
         asset = asset_ids  # an Index: xarray takes it as it is, without re-inspecting
     else:
         asset = np.asarray(asset_ids)
-    coords: dict[str, Any] = {"asset": asset}
-    coords.update({d: data[d].values for d in lead})
-    attrs = {
-        "units": layer.units,
-        "long_name": layer.long_name,
-        "hazard": layer.hazard,
-        "indicator": layer.indicator,
-        "kind": layer.kind,
-        "source": layer.source,
-        "license": layer.license,
-        "illustrative": layer.illustrative,
-    }
-    da = xr.DataArray(values.reshape(shape), dims=("asset", *lead), coords=coords,
-                      name=layer.name, attrs=attrs)
+    da = xr.DataArray(values.reshape((n, *lead_shape)), dims=dims,
+                      coords=lead_coords.assign({"asset": asset}), name=layer.name,
+                      attrs=dict(attrs))
     return SampledLayer(da, flags)
+
+
+def _template(layer: HazardLayer, scenario_index: np.ndarray | None) -> tuple:
+    """Dims, leading shape, coordinates and attributes of a sampled layer, made once.
+
+    They are the same for every sample of the layer; building the leading coordinates' indexes
+    for every chunk and layer cost more than the sampling of small layers.
+    """
+    key = ("template", None if scenario_index is None else tuple(np.asarray(scenario_index)))
+    cached = layer._cache.get(key)
+    if cached is None:
+        data = layer.data
+        if scenario_index is not None:
+            data = data.isel(scenario=scenario_index)
+        lead = [d for d in data.dims if d not in ("lat", "lon")]
+        attrs = {
+            "units": layer.units,
+            "long_name": layer.long_name,
+            "hazard": layer.hazard,
+            "indicator": layer.indicator,
+            "kind": layer.kind,
+            "source": layer.source,
+            "license": layer.license,
+            "illustrative": layer.illustrative,
+        }
+        coords = xr.Coordinates({d: data[d].values for d in lead})
+        cached = (("asset", *lead), tuple(data.sizes[d] for d in lead), coords, attrs)
+        layer._cache[key] = cached
+    return cached
 
 
 def _check_method(method: str) -> None:
