@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import geopandas as gpd
 import pytest
+import shapely
 
 HEADER = "asset_id,asset_type,latitude,longitude,country,value,currency"
 GOOD_ROWS = [
@@ -30,3 +32,28 @@ def write_csv(tmp_path: Path):
 @pytest.fixture
 def good_csv_text() -> str:
     return "\n".join([HEADER, *GOOD_ROWS]) + "\n"
+
+
+@pytest.fixture
+def natural_earth_like():
+    """Build a tiny frame with the Natural Earth columns the boundaries builder reads.
+
+    Rows are ``(ADM0_A3, ISO_A2_EH, ISO_A3_EH, NAME_EN, box)``.
+    """
+
+    def _frame(rows: list[tuple]) -> gpd.GeoDataFrame:
+        return gpd.GeoDataFrame(
+            {
+                "ADM0_A3": [r[0] for r in rows],
+                "ADMIN": [r[3] for r in rows],
+                "ISO_A2_EH": [r[1] for r in rows],
+                "ISO_A3_EH": [r[2] for r in rows],
+                "NAME_EN": [r[3] for r in rows],
+                "NAME_ZH": ["中文"] * len(rows),
+                "NAME_ZHT": ["中文"] * len(rows),
+            },
+            geometry=[shapely.box(*r[4]) for r in rows],
+            crs="EPSG:4326",
+        )
+
+    return _frame

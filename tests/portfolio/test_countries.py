@@ -323,34 +323,19 @@ def test_suggest_country_none(text):
 # --- the builder ----------------------------------------------------------------------------
 
 
-def _natural_earth_like() -> gpd.GeoDataFrame:
-    """A tiny frame with the Natural Earth columns the builder reads."""
-    rows = [
-        # ADM0_A3, ISO_A2_EH, ISO_A3_EH, NAME_EN, box
-        ("FRA", "FR", "FRA", "France", (0, 40, 5, 45)),
-        ("CLP", "FR", "FRA", "Clipperton Island", (-110, 10, -109.9, 10.1)),
-        ("KOS", "XK", "-99", "Kosovo", (20, 42, 21, 43)),
-        ("ESB", "-99", "-99", "Dhekelia Cantonment", (33.7, 35.0, 33.8, 35.1)),
-        ("BRT", "-99", "-99", "Bir Tawil", (33.2, 21.7, 34, 22)),
-        ("CHN", "CN", "CHN", "People's Republic of China", (100, 30, 110, 40)),
-    ]
-    return gpd.GeoDataFrame(
-        {
-            "ADM0_A3": [r[0] for r in rows],
-            "ADMIN": [r[3] for r in rows],
-            "ISO_A2_EH": [r[1] for r in rows],
-            "ISO_A3_EH": [r[2] for r in rows],
-            "NAME_EN": [r[3] for r in rows],
-            "NAME_ZH": ["中文"] * len(rows),
-            "NAME_ZHT": ["中文"] * len(rows),
-        },
-        geometry=[shapely.box(*r[4]) for r in rows],
-        crs="EPSG:4326",
-    )
+# ADM0_A3, ISO_A2_EH, ISO_A3_EH, NAME_EN, box
+_BUILDER_ROWS = [
+    ("FRA", "FR", "FRA", "France", (0, 40, 5, 45)),
+    ("CLP", "FR", "FRA", "Clipperton Island", (-110, 10, -109.9, 10.1)),
+    ("KOS", "XK", "-99", "Kosovo", (20, 42, 21, 43)),
+    ("ESB", "-99", "-99", "Dhekelia Cantonment", (33.7, 35.0, 33.8, 35.1)),
+    ("BRT", "-99", "-99", "Bir Tawil", (33.2, 21.7, 34, 22)),
+    ("CHN", "CN", "CHN", "People's Republic of China", (100, 30, 110, 40)),
+]
 
 
-def test_build_fixes_codes_drops_and_dissolves():
-    out = build.build_boundaries(_natural_earth_like())
+def test_build_fixes_codes_drops_and_dissolves(natural_earth_like):
+    out = build.build_boundaries(natural_earth_like(_BUILDER_ROWS))
     assert out["iso_a2"].tolist() == ["CN", "FR", "GB", "XK"]
     assert out["iso_a3"].tolist() == ["CHN", "FRA", "GBR", "XKX"]
     by_code = out.set_index("iso_a2")
@@ -363,24 +348,24 @@ def test_build_fixes_codes_drops_and_dissolves():
     np.testing.assert_array_equal(xy, np.round(xy / build.GRID_SIZE_DEG) * build.GRID_SIZE_DEG)
 
 
-def test_build_rejects_unknown_missing_code():
-    frame = _natural_earth_like()
+def test_build_rejects_unknown_missing_code(natural_earth_like):
+    frame = natural_earth_like(_BUILDER_ROWS)
     frame.loc[0, "ADM0_A3"] = "ZZZ"
     frame.loc[0, "ISO_A2_EH"] = "-99"
     with pytest.raises(ClimriskError, match="France"):
         build.build_boundaries(frame)
 
 
-def test_build_rejects_non_iso_code():
-    frame = _natural_earth_like()
+def test_build_rejects_non_iso_code(natural_earth_like):
+    frame = natural_earth_like(_BUILDER_ROWS)
     frame.loc[5, "ISO_A3_EH"] = "CHX"
     with pytest.raises(ClimriskError, match="CN/CHX"):
         build.build_boundaries(frame)
 
 
-def test_build_command_end_to_end(tmp_path, capsys):
+def test_build_command_end_to_end(tmp_path, capsys, natural_earth_like):
     shp = tmp_path / "ne_10m_admin_0_countries_test.shp"
-    _natural_earth_like().to_file(shp, encoding="utf-8")
+    natural_earth_like(_BUILDER_ROWS).to_file(shp, encoding="utf-8")
     (tmp_path / "ne_10m_admin_0_countries_test.VERSION.txt").write_text("5.1.1\n")
     target = tmp_path / "out" / "countries.parquet"
     assert build.main([str(shp), "--output", str(target)]) == 0

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 
-import geopandas as gpd
 import numpy as np
 import pyarrow.parquet as pq
 import pytest
@@ -353,8 +352,11 @@ def test_unit_vectors_do_not_depend_on_the_slice():
         np.testing.assert_array_equal(part, whole[start:stop])
 
 
-def test_build_writes_the_cell_table(tmp_path):
-    frame = build.build_boundaries(_tiny_frame())
+def test_build_writes_the_cell_table(tmp_path, natural_earth_like):
+    frame = build.build_boundaries(natural_earth_like([
+        ("FRA", "FR", "FRA", "France", (0, 40, 5, 45)),
+        ("KOS", "XK", "-99", "Kosovo", (20, 42, 21, 43)),
+    ]))
     target = tmp_path / "b.parquet"
     build.write_boundaries(frame, target, {"dataset": "test"})
     single = lookup.build_and_write(target, tmp_path)
@@ -369,24 +371,3 @@ def test_build_writes_the_cell_table(tmp_path):
     assert (fr[0] == lookup.MIXED).all() and (fr[:, -1] == lookup.MIXED).all()
     assert single == (5 * step - 2) ** 2 + (1 * step - 2) ** 2
     assert (grid == lookup.NO_COUNTRY).sum() > 0.99 * grid.size
-
-
-def _tiny_frame() -> gpd.GeoDataFrame:
-    """Two boxes with the Natural Earth columns the builder reads."""
-    rows = [
-        ("FRA", "FR", "FRA", "France", (0, 40, 5, 45)),
-        ("KOS", "XK", "-99", "Kosovo", (20, 42, 21, 43)),
-    ]
-    return gpd.GeoDataFrame(
-        {
-            "ADM0_A3": [r[0] for r in rows],
-            "ADMIN": [r[3] for r in rows],
-            "ISO_A2_EH": [r[1] for r in rows],
-            "ISO_A3_EH": [r[2] for r in rows],
-            "NAME_EN": [r[3] for r in rows],
-            "NAME_ZH": ["中文"] * len(rows),
-            "NAME_ZHT": ["中文"] * len(rows),
-        },
-        geometry=[shapely.box(*r[4]) for r in rows],
-        crs="EPSG:4326",
-    )
