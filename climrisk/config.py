@@ -650,9 +650,10 @@ def _check_choices(config: RunConfig, where: str) -> None:
     if not _is_number(config.memory_budget_gb) or not config.memory_budget_gb > 0:
         raise InputError(where, "memory_budget_gb must be > 0", column="memory_budget_gb")
     if config.out is not None and str(config.out).strip() in ("", "."):
+        cli = where == "command line"
         raise InputError(
             where, f"{_shown(str(config.out))} is not an output folder; name a folder of its own",
-            column="out",
+            column="--out" if cli else "out", kind="option" if cli else "key",
         )
     if config.lang not in LANGUAGES:
         raise InputError(

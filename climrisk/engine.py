@@ -256,10 +256,8 @@ def assess(
             else pd.DataFrame(columns=list(PHYSICAL_MATRIX_COLUMNS))
         )
 
-    if cache is not None:
-        manifest.warnings.append(
-            f"note: sample cache {cache.folder}: {cache.hits} chunks reused, {cache.misses} new"
-        )
+    if cache is not None:  # run facts, not findings: kept out of the warnings the report prints
+        manifest.cache = cache.describe(counted=not job.pack_rows)
     _fill_manifest(manifest, portfolio, config, catalog, scoring, missing, transition, digests)
     return Assessment(
         portfolio=portfolio,

@@ -52,8 +52,29 @@ def diff_command(old_results: Path, new_results: Path, out: Path, show: int) -> 
         for row in subset[shown].itertuples(index=False):
             table.add_row(*("" if pd_isna(v) else str(v) for v in row))
         console.print(table)
-    write_csv_fast(changes, out)
+    _write_atomically(changes, out, write_csv_fast)
     console.print(f"wrote {len(changes)} changes to {out}")
+
+
+def _write_atomically(changes, out: Path, write) -> None:
+    """Write the CSV beside ``out``, then rename: a full disk leaves no empty or partial file."""
+    import contextlib
+    import os
+
+    out = Path(out)
+    if out.is_dir():
+        from climrisk.errors import InputError
+
+        raise InputError(out, "is a folder; --out names the CSV file to write", column="--out",
+                         kind="option")
+    temporary = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    try:
+        write(changes, temporary)
+        os.replace(temporary, out)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise
 
 
 def pd_isna(value: object) -> bool:

@@ -67,6 +67,7 @@ class Manifest:
     scoring: list[dict[str, Any]] = field(default_factory=list)
     missing: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    cache: dict[str, Any] = field(default_factory=dict)
     software: dict[str, str] = field(default_factory=software_versions)
     timings_s: dict[str, float] = field(default_factory=dict)
     outputs: list[str] = field(default_factory=list)
@@ -90,6 +91,7 @@ class Manifest:
             "scoring": self.scoring,
             "missing": self.missing,
             "warnings": self.warnings,
+            "cache": self.cache,
             "software": self.software,
             "timings_s": self.timings_s,
             "outputs": self.outputs,
