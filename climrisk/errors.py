@@ -16,6 +16,7 @@ __all__ = [
     "InputErrors",
     "Issue",
     "format_issue",
+    "format_warning",
 ]
 
 
@@ -58,6 +59,11 @@ def format_issue(issue: Issue) -> str:
     if issue.column is not None:
         parts.append(f"{issue.kind} {issue.column}")
     return "error: " + ", ".join(parts) + ": " + issue.message
+
+
+def format_warning(issue: Issue) -> str:
+    """Format an issue that does not stop the run: ``warning: FILE, row R, column C: ...``."""
+    return "warning: " + format_issue(issue).removeprefix("error: ")
 
 
 class ClimriskError(Exception):

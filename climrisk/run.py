@@ -25,6 +25,7 @@ __all__ = [
     "combined_portfolio",
     "default_output_dir",
     "pdf_available",
+    "portfolio_warning_lines",
     "run_assessment",
     "run_many",
 ]
@@ -192,6 +193,7 @@ def _assess_into(
             )
         finally:
             sink.close()
+        result.manifest.warnings[:0] = portfolio_warning_lines(assets)
         written = write_tables(result, staging, csv=config.csv)
         if config.pdf:
             from climrisk.report.pdf import render_pdf
@@ -211,6 +213,16 @@ def _assess_into(
         result.manifest.outputs = [*written, "run.log", "manifest.json"]
         result.manifest.write(staging / "manifest.json")
     return result, target, [*written, "run.log", "manifest.json"]
+
+
+def portfolio_warning_lines(portfolio: Portfolio, limit: int = 50) -> list[str]:
+    """The portfolio's warnings as manifest lines (the first ``limit``, then a count)."""
+    from climrisk.errors import format_warning
+
+    lines = [format_warning(w).removeprefix("warning: ") for w in portfolio.warnings[:limit]]
+    if len(portfolio.warnings) > limit:
+        lines.append(f"... and {len(portfolio.warnings) - limit} more warnings on the portfolio")
+    return lines
 
 
 def _cache_line(cache: dict) -> str:

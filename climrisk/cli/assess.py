@@ -11,6 +11,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from climrisk.cli.text import one_line
 from climrisk.config import LANGUAGES, load_config
 from climrisk.errors import InputError
 
@@ -134,6 +135,9 @@ def assess_command(
         runs = run_many(config, out=out_dir, progress=progress)
     else:
         runs = [run_assessment(config.portfolios[0], config, progress=progress)]
+    for result, _, _ in runs:  # what the user should check, even when quiet
+        for line in result.manifest.warnings:
+            click.echo(one_line(f"warning: {line}"), err=True)
     if quiet:
         return
     for result, target, written in runs:

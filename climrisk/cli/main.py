@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import errno
 import os
-import re
 import signal
 import sys
 import traceback
@@ -23,34 +22,15 @@ from climrisk.cli.hazards import hazards_group
 from climrisk.cli.init import init_command
 from climrisk.cli.report import report_command
 from climrisk.cli.serve import serve_command
+from climrisk.cli.text import one_line
 from climrisk.cli.validate import validate_command
 from climrisk.errors import ClimriskError, InputError
 
 __all__ = ["cli", "main"]
 
 _MAX_LISTED_ISSUES = 50
-_MAX_LINE = 400  # characters of one message line on stderr
-# ANSI/VT escape sequences, then any other character that is not printable on one line
-_ESCAPES = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|.)?")
 _FILE_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM,
                 errno.ENOENT, errno.ENOTDIR, errno.EISDIR, errno.EEXIST, errno.ENAMETOOLONG}
-
-
-def one_line(text: str, limit: int = _MAX_LINE) -> str:
-    """``text`` as one printable line: escapes and line breaks shown as codes, long text cut.
-
-    A value quoted from a user's file can hold quoted newlines, U+2028, ANSI escapes or a
-    megabyte of text; the message must still be one readable line.
-    """
-    text = _ESCAPES.sub(lambda m: repr(m.group(0))[1:-1], str(text))
-    text = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
-    if len(text) > limit:
-        keep = limit - 40
-        text = f"{text[: keep * 3 // 4]} ...[{len(text) - keep:,} characters]... " \
-            f"{text[-(keep // 4):]}"
-    return text
-
-
 def _echo(text: str) -> None:
     click.echo(one_line(text), err=True)
 

@@ -9,6 +9,8 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from climrisk.cli.text import one_line
+from climrisk.errors import format_warning
 from climrisk.portfolio import read_portfolio
 
 __all__ = ["print_portfolio_summary", "validate_command"]
@@ -29,6 +31,10 @@ def validate_command(portfolio: Path, allow_multiple_currencies: bool) -> None:
     """
     result = read_portfolio(portfolio, allow_multiple_currencies=allow_multiple_currencies)
     print_portfolio_summary(result.summary(), portfolio.name)
+    for warning in result.warnings[:50]:
+        click.echo(one_line(format_warning(warning)), err=True)
+    if len(result.warnings) > 50:
+        click.echo(f"warning: ... and {len(result.warnings) - 50} more warnings", err=True)
 
 
 def _money(amount: float, currency: str | None) -> str:

@@ -27,6 +27,13 @@ __all__ = [
 ASSET_TYPES: tuple[str, ...] = ("data_center", "campus", "warehouse", "office", "retail", "other")
 COOLING_TYPES: tuple[str, ...] = ("air", "evaporative", "liquid", "hybrid")
 BUSINESS_UNITS: tuple[str, ...] = ("cloud", "logistics", "ecommerce", "retail", "corporate")
+# Upper bounds that no single site reaches, so that sums over a million assets stay finite
+# (1e15 in any currency is ~10 times the total assets of the largest companies): a larger
+# number is a unit or typing mistake. Energy 1e9 MWh = 1,000 TWh, ~3 % of world electricity.
+MAX_MONEY = 1e15
+# Longest asset_id and text cell accepted (ids and names appear in file names and tables).
+MAX_ID_LENGTH = 200
+MAX_TEXT_LENGTH = 1000
 
 
 @dataclass(frozen=True)
@@ -114,6 +121,7 @@ COLUMNS: tuple[Column, ...] = (
         False,
         ("buildingtiv", "tiv", "replacement_value", "asset_value"),
         0.0,
+        MAX_MONEY,
         description="replacement value",
     ),
     Column(
@@ -122,6 +130,7 @@ COLUMNS: tuple[Column, ...] = (
         False,
         ("revenue", "bi_value", "bitiv"),
         0.0,
+        MAX_MONEY,
         description="annual revenue that stops when the asset stops",
     ),
     Column("currency", "currency", False, ("ccy", "currency_code"), description="ISO 4217"),
@@ -166,6 +175,7 @@ COLUMNS: tuple[Column, ...] = (
         False,
         ("energy_mwh", "electricity_mwh"),
         0.0,
+        1e9,
         description="annual energy use [MWh]",
     ),
     Column(
@@ -183,6 +193,7 @@ COLUMNS: tuple[Column, ...] = (
         False,
         ("water_m3", "water_use_m3"),
         0.0,
+        1e12,
         description="annual water withdrawal [m3]",
     ),
     Column(
@@ -191,6 +202,7 @@ COLUMNS: tuple[Column, ...] = (
         False,
         ("scope1",),
         0.0,
+        1e10,
         description="Scope 1 emissions [t CO2e/yr]",
     ),
     Column(
@@ -199,6 +211,7 @@ COLUMNS: tuple[Column, ...] = (
         False,
         ("scope2",),
         0.0,
+        1e10,
         description="Scope 2 emissions, market-based [t CO2e/yr]",
     ),
 )
