@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None) -> None:
     except click.exceptions.Exit as exit_:
         sys.exit(exit_.exit_code)
     except click.exceptions.Abort:
-        _echo("error: aborted")
+        _echo("error: interrupted")
         sys.exit(1)
     except click.ClickException as exc:  # usage errors: bad option, missing argument
         _echo(f"error: {exc.format_message()}")
