@@ -325,3 +325,38 @@ def test_no_library_warnings_on_stderr(tmp_path):
 
 def test_pandas_is_used(tmp_path):  # keep the import honest for the helpers above
     assert pd.__version__
+
+
+def test_file_level_warnings_say_what_was_read(tmp_path):
+    import geopandas as gpd
+    import openpyxl
+    import shapely
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "sites"
+    sheet.append(["asset_id", "asset_type", "latitude", "longitude", "value"])
+    sheet.append(["A", "office", 51.5, -0.13, "=1000*2"])
+    book.create_sheet("notes")
+    book.save(tmp_path / "f.xlsx")
+    lines = [str(w) for w in read_portfolio(tmp_path / "f.xlsx").warnings]
+    assert "2 sheets (sites, notes); read the first, 'sites'" in lines[0]
+    assert "row 1, column value: a formula saved without its value" in lines[1]
+
+    frame = gpd.GeoDataFrame({"asset_id": ["A"], "asset_type": ["office"]},
+                             geometry=[shapely.Point(-0.13, 51.5)], crs=4326)
+    frame.to_file(tmp_path / "two.gpkg", layer="sites")
+    frame.to_file(tmp_path / "two.gpkg", layer="old")
+    lines = [str(w) for w in read_portfolio(tmp_path / "two.gpkg").warnings]
+    assert lines == ["error: two.gpkg: the file has 2 layers (sites, old); read the first, "
+                     "'sites'"]
+
+    collection = {"type": "FeatureCollection",
+                  "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::3857"}},
+                  "features": [{"type": "Feature",
+                                "properties": {"asset_id": "A", "asset_type": "office"},
+                                "geometry": {"type": "Point", "coordinates": [-0.13, 51.5]}}]}
+    (tmp_path / "c.geojson").write_text(json.dumps(collection))
+    lines = [str(w) for w in read_portfolio(tmp_path / "c.geojson").warnings]
+    assert "declares the projected CRS EPSG:3857, but its coordinates look like degrees" in \
+        lines[0]
