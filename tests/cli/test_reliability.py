@@ -114,11 +114,12 @@ def test_sigterm_removes_the_staging_folder(tmp_path):
     deadline = time.time() + 60
     while time.time() < deadline and not list(tmp_path.glob(".out.*.tmp")):
         time.sleep(0.05)
+    time.sleep(0.5)  # inside the run, not between creating the staging folder and using it
     process.send_signal(signal.SIGTERM)
     _, err = process.communicate(timeout=60)
     assert process.returncode != 0
     assert "interrupted" in err
-    assert not list(tmp_path.glob(".out*")), list(tmp_path.iterdir())
+    assert not list(tmp_path.glob(".out*")), (list(tmp_path.iterdir()), err)
 
 
 # -- 3 and 4. run-file problems at load, all at once, naming the key ---------------------------
