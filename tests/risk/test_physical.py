@@ -82,8 +82,9 @@ def test_ead_trapezoid_and_protection_by_hand():
     assert a["intensity"] == pytest.approx(2.0)
     assert a["loss_100yr"] == pytest.approx(500.0)
     b = rows.set_index("asset_id").loc["B"]
-    # protected to 50 years: the 10-year event counts as zero damage
-    assert b["damage_ratio"] == pytest.approx(0.09 * 0.25 + 0.005)
+    # protected to 50 years: the curve is cut at 50 years, d(50) linear in ln T
+    d50 = 0.25 + np.log(5.0) / np.log(10.0) * 0.25
+    assert b["damage_ratio"] == pytest.approx((0.02 - 0.01) * (d50 + 0.5) / 2 + 0.005)
 
 
 def test_elevation_lowers_depth():
