@@ -315,14 +315,11 @@ class Default:
 
 
 _UPTIME_2023 = "Uptime Institute Global Data Center Survey 2023: industry average annual PUE 1.58"
-_DC_SITING = (
-    "GB 50174-2017 and ANSI/TIA-942 site data centres outside the 100-year flood plain "
-    "(design assumption; override per site)"
-)
 _JRC_GRADE = "Huizinga et al. (2017) JRC depth-damage curves assume damage from ground level (0 m)"
-_NO_PROTECTION = "no protection standard known: every return period counts (conservative)"
 
 # The one table of defaults. Numbers without a publication are documented judgements and say so.
+# A missing flood_protection_rp takes the location's FLOPROS standard per flood hazard
+# (climrisk.data.protection), recorded per asset type and country.
 DEFAULTS: tuple[Default, ...] = (
     Default("pue", "data_center", 1.58, _UPTIME_2023),
     Default(
@@ -332,13 +329,7 @@ DEFAULTS: tuple[Default, ...] = (
         "assumption: chilled-water / air-cooled plant, the most common design",
     ),
     Default("renewable_share", "data_center", 0.0, "assumption: grid mix only unless stated"),
-    Default("flood_protection_rp", "data_center", 100.0, _DC_SITING),
     *(Default("ground_floor_elevation_m", t, 0.0, _JRC_GRADE) for t in ASSET_TYPES),
-    *(
-        Default("flood_protection_rp", t, 1.0, _NO_PROTECTION)
-        for t in ASSET_TYPES
-        if t != "data_center"
-    ),
     *(
         Default("renewable_share", t, 0.0, "assumption: grid mix only unless stated")
         for t in ASSET_TYPES

@@ -216,7 +216,7 @@ def _layer_money(
             continue
         has_model[index] = True
         subset = chunk.subset(asset_type, index)
-        floor = chunk.protection[index] if hazard in FLOOD_HAZARDS else None
+        floor = chunk.protection(hazard)[index] if hazard in FLOOD_HAZARDS else None
         make_curves = getattr(model, "event_curves", None) if acute else None
         curves = None
         if make_curves is not None:
