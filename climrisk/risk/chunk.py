@@ -108,6 +108,14 @@ class AssetChunk:
         """Annual revenue."""
         return self.numbers("annual_revenue")
 
+    @cached_property
+    def gross_profit(self) -> np.ndarray:
+        """Annual gross profit: revenue x ``gross_margin`` (1 where no margin is known)."""
+        if "gross_margin" not in self.frame:
+            return self.revenue
+        margin = self.numbers("gross_margin")
+        return self.revenue * np.where(np.isnan(margin), 1.0, margin)
+
     def protection(self, hazard: str) -> np.ndarray:
         """Flood protection standard for ``hazard`` [years]: the file's, else the default.
 

@@ -4,7 +4,9 @@ Whole-array throughout: every model is evaluated once per asset type on an array
 ``(asset, scenario, horizon, quantile[, return_period])``. The contract's conventions are
 applied here: expected annual damage by the trapezoid rule over exceedance probabilities,
 protection standards for floods, flood depth above the critical floor, money channels kept
-separate (``ead``, ``bi_loss``, ``opex_delta``, ``capex``). ``ead``, ``bi_loss`` and ``capex`` are
+separate (``ead``, ``bi_loss``, ``opex_delta``, ``capex``). ``bi_loss`` is lost gross profit
+(downtime days / 365 x ``annual_revenue`` x ``gross_margin``), the basis of business
+interruption cover. ``ead``, ``bi_loss`` and ``capex`` are
 levels at the horizon's climate; ``opex_delta`` is the change in annual operating cost from the
 baseline (1985-2014) climate, so a warming that lowers heating costs gives a negative value.
 """
@@ -269,7 +271,7 @@ def _layer_money(
     if "loss_ratio" in ratios:
         money["loss_100yr"] = ratios["loss_ratio"] * chunk.value[expand]
     if "downtime_days" in ratios:
-        money["bi_loss"] = ratios["downtime_days"] / 365.0 * chunk.revenue[expand]
+        money["bi_loss"] = ratios["downtime_days"] / 365.0 * chunk.gross_profit[expand]
     return money, has_model
 
 

@@ -189,3 +189,15 @@ def test_physical_matrix_value_share_and_materiality():
     assert row["category"] == "acute"
     stricter = build_physical_matrix(results, Materiality(value_share=0.5))
     assert not stricter["material"].iloc[0]
+
+
+def test_business_interruption_is_lost_gross_profit():
+    layer = _flood_layer([[1.0, 2.0], [1.0, 2.0], [1.0, 2.0]], {"warehouse": LinearDepthModel()})
+    full = as_frame(assess_hazard("riverine_flood", [layer], _assets(), {"long": 2050},
+                                  ScoringTable())).set_index("asset_id")
+    margin = as_frame(assess_hazard("riverine_flood", [layer], _assets(gross_margin=[0.25, 0.5]),
+                                    {"long": 2050}, ScoringTable())).set_index("asset_id")
+    # downtime x revenue / 365 x gross margin; the damage to the asset is unchanged
+    assert margin.loc["A", "bi_loss"] == pytest.approx(0.25 * full.loc["A", "bi_loss"])
+    assert margin.loc["B", "bi_loss"] == pytest.approx(0.5 * full.loc["B", "bi_loss"])
+    assert margin["ead"].to_numpy() == pytest.approx(full["ead"].to_numpy())
