@@ -11,6 +11,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from climrisk.vocabulary import VOCABULARY
+
 __all__ = [
     "ASSET_TYPES",
     "ASSET_TYPE_ALIASES",
@@ -24,7 +26,7 @@ __all__ = [
     "normalise_token",
 ]
 
-ASSET_TYPES: tuple[str, ...] = ("data_center", "campus", "warehouse", "office", "retail", "other")
+ASSET_TYPES: tuple[str, ...] = VOCABULARY.asset_type_names
 COOLING_TYPES: tuple[str, ...] = ("air", "evaporative", "liquid", "hybrid")
 BUSINESS_UNITS: tuple[str, ...] = ("cloud", "logistics", "ecommerce", "retail", "corporate")
 
@@ -324,44 +326,10 @@ class Default:
     source: str
 
 
-_UPTIME_2023 = "Uptime Institute Global Data Center Survey 2023: industry average annual PUE 1.58"
-_JRC_GRADE = "Huizinga et al. (2017) JRC depth-damage curves assume damage from ground level (0 m)"
-
-# Gross margin by asset type, for business interruption on gross profit (the insured basis of
-# BI cover: revenue less the costs that stop with it). Sector means, to be overridden per site.
-_DAMODARAN = "Damodaran, Margins by Sector (Europe), NYU Stern, January 2019"
-_GROSS_MARGIN: dict[str, tuple[float, str]] = {
-    "data_center": (0.46, f"{_DAMODARAN}: Information Services 46.0 %"),
-    "campus": (0.30, f"{_DAMODARAN}: Business & Consumer Services 30.1 % (campus as offices)"),
-    "office": (0.30, f"{_DAMODARAN}: Business & Consumer Services 30.1 %"),
-    "warehouse": (0.23, f"{_DAMODARAN}: Food Wholesalers 22.7 % (distribution proxy)"),
-    "retail": (
-        0.36,
-        "specialty retail industry median gross margin 35-39 % over 2018-2025 (company filings "
-        "aggregated by undervaluable.com); sector proxy",
-    ),
-    "other": (0.30, f"{_DAMODARAN}: Business & Consumer Services 30.1 % (assumption)"),
-}
-
-# The one table of defaults. Numbers without a publication are documented judgements and say so.
-# A missing flood_protection_rp takes the location's FLOPROS standard per flood hazard
-# (climrisk.data.protection), recorded per asset type and country.
-DEFAULTS: tuple[Default, ...] = (
-    Default("pue", "data_center", 1.58, _UPTIME_2023),
-    Default(
-        "cooling",
-        "data_center",
-        "air",
-        "assumption: chilled-water / air-cooled plant, the most common design",
-    ),
-    Default("renewable_share", "data_center", 0.0, "assumption: grid mix only unless stated"),
-    *(Default("ground_floor_elevation_m", t, 0.0, _JRC_GRADE) for t in ASSET_TYPES),
-    *(Default("gross_margin", t, margin, source) for t, (margin, source) in _GROSS_MARGIN.items()),
-    *(
-        Default("renewable_share", t, 0.0, "assumption: grid mix only unless stated")
-        for t in ASSET_TYPES
-        if t != "data_center"
-    ),
+# The one table of defaults (climrisk/data/vocabulary/asset_types.toml). Numbers without a
+# publication are documented judgements and say so.
+DEFAULTS: tuple[Default, ...] = tuple(
+    Default(d.column, d.asset_type, d.value, d.source) for d in VOCABULARY.defaults
 )
 
 # Annual energy of a data centre from its IT load when not given:
