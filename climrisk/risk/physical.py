@@ -390,8 +390,14 @@ def _rows(
     for name in ("damage_ratio", "ead", "bi_loss", "opex_delta"):
         frame[name] = pick(name, central)
     boundaries = scoring.hazard.get((hazard, primary.indicator))
+    level = frame["intensity"]
+    if hazard in FLOOD_HAZARDS and primary.kind.startswith("acute"):
+        # the hazard class reads the 100-year depth the asset faces: none behind defences that
+        # hold the 100-year event (the reported intensity stays the undefended depth)
+        defended = chunk.protection(hazard)[repeat_asset] >= REPORT_RETURN_PERIOD
+        level = np.where(defended, np.minimum(level, 0.0), level)
     scores = score_rows(
-        frame["ead"], frame["bi_loss"], frame["opex_delta"], frame["intensity"],
+        frame["ead"], frame["bi_loss"], frame["opex_delta"], level,
         chunk.value, chunk.revenue, primary.flags, has_model,
         boundaries.values if boundaries else None, scoring.financial,
     )

@@ -201,3 +201,15 @@ def test_business_interruption_is_lost_gross_profit():
     assert margin.loc["A", "bi_loss"] == pytest.approx(0.25 * full.loc["A", "bi_loss"])
     assert margin.loc["B", "bi_loss"] == pytest.approx(0.5 * full.loc["B", "bi_loss"])
     assert margin["ead"].to_numpy() == pytest.approx(full["ead"].to_numpy())
+
+
+def test_flood_hazard_score_reads_the_defended_depth():
+    layer = _flood_layer([[1.0, 2.0]] * 3, {"warehouse": LinearDepthModel()})
+    assets = _assets(flood_protection_rp=[100.0, 50.0])
+    rows = as_frame(
+        assess_hazard("riverine_flood", [layer], assets, {"long": 2050}, ScoringTable())
+    ).set_index("asset_id")
+    # 2 m at 100 years is class 5 undefended; behind 100-year defences the asset faces none
+    assert rows.loc["A", "hazard_score"] == 1
+    assert rows.loc["B", "hazard_score"] == 5
+    assert rows.loc["A", "intensity"] == pytest.approx(2.0)  # reported undefended
