@@ -32,41 +32,9 @@ from climrisk.vulnerability.ead import (
     protected_ead,
     return_period_weight,
 )
-from climrisk.vulnerability.event_curves import EMANUEL, NO_CURVE, PIECEWISE, CurveSet, EventCurves
+from climrisk.vulnerability.event_curves import NO_CURVE, CurveSet, EventCurves, curve_value
 
 __all__ = ["acute_expected_losses", "intensity_at_return_period"]
-
-
-@jit(inline=True)
-def _curve(kind, x, points, values, c, k, v_half, v_thresh, scale):
-    """One channel of one asset at ``level`` x (see :class:`CurveSet`).
-
-    Piecewise curves are ``np.interp(x, points[c, :k], values[c, :k])``. Only scalars and the
-    two tables are passed: array arguments cost a reference count per call, which at one call
-    per value would outweigh the arithmetic.
-    """
-    if x != x:
-        return np.nan
-    if kind == PIECEWISE:
-        if c < 0:
-            return np.nan
-        if x <= points[c, 0]:
-            y = values[c, 0]
-        elif x >= points[c, k - 1]:
-            y = values[c, k - 1]
-        else:
-            j = 0
-            while points[c, j + 1] <= x:
-                j += 1
-            slope = (values[c, j + 1] - values[c, j]) / (points[c, j + 1] - points[c, j])
-            y = slope * (x - points[c, j]) + values[c, j]
-        return y * scale
-    if kind == EMANUEL:
-        vn = max(x - v_thresh, 0.0) / (v_half - v_thresh)
-        cube = vn * vn * vn
-        y = 1.0 if np.isinf(cube) else cube / (1.0 + cube)
-        return y * scale
-    return np.nan
 
 
 @jit()
@@ -117,9 +85,9 @@ def _kernel(
                         level = np.float64(x)
                         if use_floor and level == level:
                             level = max(level - fl, 0.0) if level > 0.0 else 0.0
-                        damage[r] = _curve(d_kind, level, d_points, d_values, dc, dk, dv,
+                        damage[r] = curve_value(d_kind, level, d_points, d_values, dc, dk, dv,
                                            d_v_thresh, ds)
-                        days[r] = _curve(t_kind, level, t_points, t_values, tc, tk, tv,
+                        days[r] = curve_value(t_kind, level, t_points, t_values, tc, tk, tv,
                                          t_v_thresh, ts)
                     ead[o, s, h, q] = protected_ead(return_periods, probability, damage, prot)
                     downtime[o, s, h, q] = protected_ead(return_periods, probability, days, prot)
