@@ -135,6 +135,16 @@ COLUMNS: tuple[Column, ...] = (
         MAX_MONEY,
         description="annual revenue that stops when the asset stops",
     ),
+    Column(
+        "gross_margin",
+        "number",
+        False,
+        ("gross_margin_ratio", "gross_profit_margin"),
+        0.0,
+        1.0,
+        description="gross profit as a share of revenue: the part of lost revenue that is lost "
+        "profit (business interruption) [0-1]",
+    ),
     Column("currency", "currency", False, ("ccy", "currency_code"), description="ISO 4217"),
     Column(
         "ground_floor_elevation_m",

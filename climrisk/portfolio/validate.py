@@ -21,6 +21,7 @@ import pyarrow.compute as pc
 import pycountry
 import shapely
 
+from climrisk.data.protection import protection_assumptions
 from climrisk.errors import InputErrors, Issue
 from climrisk.portfolio import schema
 from climrisk.portfolio.model import Assumption, Portfolio
@@ -796,6 +797,7 @@ def _build_portfolio(
                 )
             )
     _apply_defaults(clean, assumptions)
+    assumptions.extend(Assumption(*item) for item in protection_assumptions(clean))
     points = shapely.points(clean[["longitude", "latitude"]].to_numpy())
     if "footprint" in clean:
         points = np.where(clean["has_footprint"].to_numpy(), clean["footprint"].to_numpy(), points)

@@ -4,7 +4,9 @@ Whole-array throughout: every model is evaluated once per asset type on an array
 ``(asset, scenario, horizon, quantile[, return_period])``. The contract's conventions are
 applied here: expected annual damage by the trapezoid rule over exceedance probabilities,
 protection standards for floods, flood depth above the critical floor, money channels kept
-separate (``ead``, ``bi_loss``, ``opex_delta``, ``capex``). ``ead``, ``bi_loss`` and ``capex`` are
+separate (``ead``, ``bi_loss``, ``opex_delta``, ``capex``). ``bi_loss`` is lost gross profit
+(downtime days / 365 x ``annual_revenue`` x ``gross_margin``), the basis of business
+interruption cover. ``ead``, ``bi_loss`` and ``capex`` are
 levels at the horizon's climate; ``opex_delta`` is the change in annual operating cost from the
 baseline (1985-2014) climate, so a warming that lowers heating costs gives a negative value.
 """
@@ -201,7 +203,7 @@ def _layer_money(
             continue
         has_model[index] = True
         subset = chunk.subset(asset_type, index)
-        floor = chunk.protection[index] if hazard in FLOOD_HAZARDS else None
+        floor = chunk.protection(hazard)[index] if hazard in FLOOD_HAZARDS else None
         make_curves = getattr(model, "event_curves", None) if acute else None
         curves = None
         if make_curves is not None:
@@ -254,7 +256,7 @@ def _layer_money(
     if "loss_ratio" in ratios:
         money["loss_100yr"] = ratios["loss_ratio"] * chunk.value[expand]
     if "downtime_days" in ratios:
-        money["bi_loss"] = ratios["downtime_days"] / 365.0 * chunk.revenue[expand]
+        money["bi_loss"] = ratios["downtime_days"] / 365.0 * chunk.gross_profit[expand]
     return money, has_model
 
 
@@ -388,8 +390,14 @@ def _rows(
     for name in ("damage_ratio", "ead", "bi_loss", "opex_delta"):
         frame[name] = pick(name, central)
     boundaries = scoring.hazard.get((hazard, primary.indicator))
+    level = frame["intensity"]
+    if hazard in FLOOD_HAZARDS and primary.kind.startswith("acute"):
+        # the hazard class reads the 100-year depth the asset faces: none behind defences that
+        # hold the 100-year event (the reported intensity stays the undefended depth)
+        defended = chunk.protection(hazard)[repeat_asset] >= REPORT_RETURN_PERIOD
+        level = np.where(defended, np.minimum(level, 0.0), level)
     scores = score_rows(
-        frame["ead"], frame["bi_loss"], frame["opex_delta"], frame["intensity"],
+        frame["ead"], frame["bi_loss"], frame["opex_delta"], level,
         chunk.value, chunk.revenue, primary.flags, has_model,
         boundaries.values if boundaries else None, scoring.financial,
     )

@@ -51,7 +51,16 @@ DEFAULT_HAZARD_BOUNDARIES: dict[tuple[str, str], Boundaries] = {
 }
 
 # Annual impact as a share of value (or revenue): boundaries between scores 1|2|3|4|5.
-DEFAULT_FINANCIAL_BOUNDARIES: tuple[float, float, float, float] = (0.0005, 0.002, 0.005, 0.01)
+DEFAULT_FINANCIAL_BOUNDARIES: tuple[float, float, float, float] = (0.0001, 0.0005, 0.0025, 0.01)
+"""Annual impact as a share of value between scores 1|2|3|4|5: 0.01 %, 0.05 %, 0.25 %, 1 %.
+
+Anchored on the average annual loss (AAL) that catastrophe models give commercial property,
+about 0.01-0.5 % of insured value a year, the loss-cost basis of property cat pricing (e.g.
+Grossi & Kunreuther 2005, *Catastrophe Modeling*, Springer, ch. 2 and 5): below 0.01 % (1) is
+under the cat-model range, 0.01-0.05 % (2) and 0.05-0.25 % (3) its lower and middle part,
+0.25-1 % (4) its top (high-hazard coastal and flood-plain sites), 1 % and more (5) beyond it,
+a loss cost at which standard cover is hard to place. The band edges inside that range are
+climrisk's choice."""
 
 
 @dataclass(frozen=True)
