@@ -378,7 +378,7 @@ def _materiality(
     keys = ["kind", "category", "business_unit", "scenario", "horizon"]
     impact = out["financial_impact"].where(counted, 0.0).clip(lower=0.0)
     total = impact.groupby([out[k] for k in keys]).transform("sum").to_numpy(float)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         ratio = total / out["business_unit"].map(denom).to_numpy(dtype=float, na_value=np.nan)
     ratio = np.where(np.isnan(ratio), -1.0, ratio)
     cat_score = 1 + (ratio[:, None] >= thresholds[None, :]).sum(axis=1)
