@@ -236,6 +236,16 @@ class TransitionPathway:
         """Whether the table holds ``variable`` for ``pathway`` (any region)."""
         return (pathway, variable) in self._grids
 
+    def regions_of(self, pathway: str, variable: str) -> list[str]:
+        """Regions with rows of ``variable`` for ``pathway`` (empty when there are none)."""
+        grid = self._grids.get((pathway, variable))
+        return [] if grid is None else list(grid[1])
+
+    def years_of(self, pathway: str, variable: str) -> list[float]:
+        """Years with a point of ``variable`` for ``pathway`` in any region, sorted."""
+        grid = self._grids.get((pathway, variable))
+        return [] if grid is None else [float(y) for y in grid[2]]
+
     @property
     def sha256(self) -> str | None:
         """SHA-256 of the file read (``None`` when built in memory)."""
