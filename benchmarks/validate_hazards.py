@@ -122,7 +122,8 @@ REFERENCES: list[tuple[str, str, str, float | None, float, str, int, str]] = [
 # Places for the national Aqueduct 4.0 references (and the pack values of every other layer).
 EXTRA_PLACES = [
     ("Riyadh", "SA"), ("Delhi", "IN"), ("Dhaka", "BD"), ("Manila", "PH"), ("Taipei", "TW"),
-    ("Karachi", "PK"), ("Cairo", "EG"), ("Lagos", "NG"), ("Madrid", "ES"), ("Frankfurt am Main", "DE"),
+    ("Karachi", "PK"), ("Cairo", "EG"), ("Lagos", "NG"), ("Madrid", "ES"),
+    ("Frankfurt am Main", "DE"),
     ("Paris", "FR"), ("Moscow", "RU"), ("Yakutsk", "RU"), ("Harbin", "CN"), ("Beijing", "CN"),
     ("Wuhan", "CN"), ("Ürümqi", "CN"), ("Denver", "US"), ("Los Angeles", "US"),
     ("Chicago", "US"), ("São Paulo", "BR"), ("Mexico City", "MX"), ("Nairobi", "KE"),
