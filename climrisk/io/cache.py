@@ -10,7 +10,6 @@ Entries are written by climrisk itself into the user's own cache folder (default
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import shapely
+
+from climrisk.io.atomic import atomic_file
 
 __all__ = ["DEFAULT_CACHE_DIR", "SampleCache"]
 
@@ -65,7 +66,5 @@ class SampleCache:
     def store(self, key: str, value: Any) -> None:
         """Store a sample atomically (write a temporary file, then rename)."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        temporary = self.folder / f".{key}.{os.getpid()}.tmp"
-        with temporary.open("wb") as handle:
+        with atomic_file(self.folder / f"{key}.pkl") as temporary, temporary.open("wb") as handle:
             pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        temporary.replace(self.folder / f"{key}.pkl")
