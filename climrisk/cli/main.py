@@ -11,7 +11,6 @@ import traceback
 
 import click
 
-from climrisk import __version__
 from climrisk.cli.assess import assess_command
 from climrisk.cli.diff import diff_command
 from climrisk.cli.hazards import hazards_group
@@ -27,7 +26,7 @@ _MAX_LISTED_ISSUES = 50
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", "-V", prog_name="climrisk")
+@click.version_option(None, "--version", "-V", package_name="climrisk", prog_name="climrisk")
 def cli() -> None:
     """Climate risk scenario assessment for a company's own sites.
 
