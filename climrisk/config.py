@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from climrisk.errors import InputError, InputErrors, Issue
+from climrisk.io.hashing import file_sha256
 from climrisk.scheduling import check_scheduler
 
 __all__ = [
@@ -591,7 +592,6 @@ def config_from_manifest(path: Path, *, check_paths: bool = True) -> RunConfig:
     Paths are taken as recorded. Inputs whose SHA-256 no longer matches are an error: the run
     could not be reproduced from them.
     """
-    import hashlib
     import json
 
     try:
@@ -612,7 +612,7 @@ def config_from_manifest(path: Path, *, check_paths: bool = True) -> RunConfig:
             )
         source = Path(item["path"])
         if check_paths and source.is_file():
-            digest = hashlib.sha256(source.read_bytes()).hexdigest()
+            digest = file_sha256(source)
             if digest != item.get("sha256"):
                 raise InputError(
                     path,

@@ -264,6 +264,12 @@ def assess(
         manifest.cache = cache.describe(counted=not job.pack_rows)
     _fill_manifest(manifest, portfolio, config, catalog, scoring, missing, transition, digests)
     coverage.record(manifest, present)
+    # A layer no model covers still gets hazard scores; it is listed, never dropped silently.
+    manifest.missing.extend(
+        {"hazard": layer.hazard, "indicator": layer.indicator, "reason": "no model"}
+        for layer in catalog.values()
+        if layer.hazard in present and not _models(layer.hazard, layer.indicator, user_curves)
+    )
     return Assessment(
         portfolio=portfolio,
         asset_table=asset_table,

@@ -8,8 +8,6 @@ import time
 from pathlib import Path
 
 import click
-from rich.console import Console
-from rich.table import Table
 
 from climrisk.cli.text import one_line
 from climrisk.config import LANGUAGES, load_config
@@ -114,6 +112,8 @@ def assess_command(
         scheduler=scheduler,
         cache=False if no_cache else None,
     )
+    from rich.console import Console
+
     console = Console(stderr=True, highlight=False, width=None if sys.stderr.isatty() else 120)
     started = time.perf_counter()
     last: list[str] = [""]
@@ -148,6 +148,9 @@ def assess_command(
 
 
 def _print_summary(result, target: Path, written: list[str]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
     console = Console(highlight=False, width=None if sys.stdout.isatty() else 120)
     currency = result.portfolio.currency or ""
     table = Table(title=f"Physical risk: annual impact ({currency})", title_justify="left")

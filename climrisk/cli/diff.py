@@ -6,8 +6,6 @@ import sys
 from pathlib import Path
 
 import click
-from rich.console import Console
-from rich.table import Table
 
 __all__ = ["diff_command"]
 
@@ -29,6 +27,9 @@ def diff_command(old_results: Path, new_results: Path, out: Path, show: int) -> 
     Assets added or removed, scores up or down, and matrix cells that became material or
     stopped being material. Every change is written to --out as CSV.
     """
+    from rich.console import Console
+    from rich.table import Table
+
     from climrisk.compare import diff_runs
     from climrisk.report.tables import write_csv_fast
 

@@ -15,7 +15,6 @@ import warnings
 
 import click
 
-from climrisk import __version__
 from climrisk.cli.assess import assess_command
 from climrisk.cli.diff import diff_command
 from climrisk.cli.hazards import hazards_group
@@ -36,7 +35,7 @@ def _echo(text: str) -> None:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", "-V", prog_name="climrisk")
+@click.version_option(None, "--version", "-V", package_name="climrisk", prog_name="climrisk")
 def cli() -> None:
     """Climate risk scenario assessment for a company's own sites.
 

@@ -19,15 +19,16 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 
 from climrisk.errors import InputError, InputErrors, Issue
+from climrisk.io import suffixes
 from climrisk.portfolio.model import Portfolio
 from climrisk.portfolio.validate import validate_assets
 
 __all__ = ["read_asset_table", "read_portfolio"]
 
-_CSV_SUFFIXES = {".csv", ".txt", ".tsv", ".tab"}
-_VECTOR_SUFFIXES = {".geojson", ".json", ".gpkg", ".shp", ".fgb"}
-_PARQUET_SUFFIXES = {".parquet", ".pq", ".geoparquet"}
-_EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
+_CSV_SUFFIXES = suffixes.CSV_SUFFIXES
+_VECTOR_SUFFIXES = suffixes.VECTOR_SUFFIXES
+_PARQUET_SUFFIXES = suffixes.PARQUET_SUFFIXES
+_EXCEL_SUFFIXES = suffixes.EXCEL_SUFFIXES
 _DELIMITERS = (",", ";", "\t")
 # Line breaks of str.splitlines beyond CR and LF: VT, FF, FS, GS, RS (single bytes in UTF-8),
 # NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR (multi-byte).

@@ -11,7 +11,6 @@ ends (contracts.md, "Calculation conventions").
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -20,6 +19,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from climrisk.io.hashing import file_sha256
 
 __all__ = [
     "CARBON_PRICE",
@@ -251,7 +252,7 @@ class TransitionPathway:
         """SHA-256 of the file read (``None`` when built in memory)."""
         if self.path is None or not self.path.exists():
             return None
-        return hashlib.sha256(self.path.read_bytes()).hexdigest()
+        return file_sha256(self.path)
 
     # -- interpolation -----------------------------------------------------------------------
     @cached_property
