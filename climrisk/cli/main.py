@@ -12,6 +12,7 @@ import traceback
 import click
 
 from climrisk import __version__
+from climrisk.cli.adapt import adapt_command
 from climrisk.cli.assess import assess_command
 from climrisk.cli.diff import diff_command
 from climrisk.cli.hazards import hazards_group
@@ -37,6 +38,7 @@ def cli() -> None:
 
 
 cli.add_command(validate_command)
+cli.add_command(adapt_command)
 cli.add_command(assess_command)
 cli.add_command(hazards_group)
 cli.add_command(diff_command)
