@@ -28,6 +28,7 @@ from reportlab.platypus.doctemplate import BaseDocTemplate
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from climrisk.errors import InputError
+from climrisk.report.adaptation_pages import recommendations
 from climrisk.report.annex import appendix, data_and_limitations, methodology
 from climrisk.report.charts import draw_text, make_drawing
 from climrisk.report.fonts import FontSet, build_fontset
@@ -77,7 +78,7 @@ def _report_characters(data: ResultsFolder, lang: str) -> set[str]:
     _strings(load_messages("en"), chars)
     _strings(data.manifest, chars)
     frames = [data.asset_results.drop_duplicates("asset_id"), data.physical_matrix,
-              data.transition_matrix, data.assets.reset_index()]
+              data.transition_matrix, data.assets.reset_index(), data.adaptation]
     for frame in frames:
         if frame is None:
             continue
@@ -221,7 +222,7 @@ def _story(kit: Kit, data: ResultsFolder) -> list[Any]:
     story += cover(kit, data)
     story += [PageBreak(), kit.para(kit.t("contents"), "h1"), toc, PageBreak()]
     for builder in (executive_summary, scenario_setup, physical_matrix, portfolio_maps,
-                    top_assets, transition, financial_over_time, methodology,
+                    top_assets, recommendations, transition, financial_over_time, methodology,
                     data_and_limitations):
         story += builder(kit, data)
         story.append(PageBreak())

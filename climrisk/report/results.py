@@ -153,6 +153,7 @@ class ResultsFolder:
     company: str
     coordinates_source: str | None = None
     notes: list[str] = field(default_factory=list)
+    adaptation: pd.DataFrame | None = None
 
     # -- simple facts --------------------------------------------------------------------------
 
@@ -553,4 +554,20 @@ def read_results(folder: Path, manifest: dict[str, Any] | None = None) -> Result
         currency=_currency(manifest, transition),
         company=_company(manifest),
         coordinates_source=coordinates_source,
+        adaptation=_adaptation(folder),
     )
+
+
+def _adaptation(folder: Path) -> pd.DataFrame | None:
+    """``adaptation.csv`` of the folder (``None`` when the run has none)."""
+    path = folder / "adaptation.csv"
+    if not path.exists():
+        return None
+    frame = _read_csv(path)
+    _check_columns(frame, ("asset_id", "measure", "parameter", "scenario", "rank", "capex",
+                           "opex_per_year", "pv_benefit", "bcr", "loss_before_long",
+                           "loss_after_long", "appraisal_start", "appraisal_end",
+                           "discount_rate", "effect_source", "cost_source"), path)
+    for column in ("asset_id", "measure", "parameter", "scenario"):
+        frame[column] = frame[column].astype(str)
+    return frame
