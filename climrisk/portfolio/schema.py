@@ -11,6 +11,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from climrisk.vocabulary import VOCABULARY
+
 __all__ = [
     "ASSET_TYPES",
     "ASSET_TYPE_ALIASES",
@@ -24,7 +26,7 @@ __all__ = [
     "normalise_token",
 ]
 
-ASSET_TYPES: tuple[str, ...] = ("data_center", "campus", "warehouse", "office", "retail", "other")
+ASSET_TYPES: tuple[str, ...] = VOCABULARY.asset_type_names
 COOLING_TYPES: tuple[str, ...] = ("air", "evaporative", "liquid", "hybrid")
 BUSINESS_UNITS: tuple[str, ...] = ("cloud", "logistics", "ecommerce", "retail", "corporate")
 
@@ -314,36 +316,10 @@ class Default:
     source: str
 
 
-_UPTIME_2023 = "Uptime Institute Global Data Center Survey 2023: industry average annual PUE 1.58"
-_DC_SITING = (
-    "GB 50174-2017 and ANSI/TIA-942 site data centres outside the 100-year flood plain "
-    "(design assumption; override per site)"
-)
-_JRC_GRADE = "Huizinga et al. (2017) JRC depth-damage curves assume damage from ground level (0 m)"
-_NO_PROTECTION = "no protection standard known: every return period counts (conservative)"
-
-# The one table of defaults. Numbers without a publication are documented judgements and say so.
-DEFAULTS: tuple[Default, ...] = (
-    Default("pue", "data_center", 1.58, _UPTIME_2023),
-    Default(
-        "cooling",
-        "data_center",
-        "air",
-        "assumption: chilled-water / air-cooled plant, the most common design",
-    ),
-    Default("renewable_share", "data_center", 0.0, "assumption: grid mix only unless stated"),
-    Default("flood_protection_rp", "data_center", 100.0, _DC_SITING),
-    *(Default("ground_floor_elevation_m", t, 0.0, _JRC_GRADE) for t in ASSET_TYPES),
-    *(
-        Default("flood_protection_rp", t, 1.0, _NO_PROTECTION)
-        for t in ASSET_TYPES
-        if t != "data_center"
-    ),
-    *(
-        Default("renewable_share", t, 0.0, "assumption: grid mix only unless stated")
-        for t in ASSET_TYPES
-        if t != "data_center"
-    ),
+# The one table of defaults (climrisk/data/vocabulary/asset_types.toml). Numbers without a
+# publication are documented judgements and say so.
+DEFAULTS: tuple[Default, ...] = tuple(
+    Default(d.column, d.asset_type, d.value, d.source) for d in VOCABULARY.defaults
 )
 
 # Annual energy of a data centre from its IT load when not given:

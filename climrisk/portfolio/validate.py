@@ -23,6 +23,7 @@ import shapely
 from climrisk.errors import InputErrors, Issue
 from climrisk.portfolio import schema
 from climrisk.portfolio.model import Assumption, Portfolio
+from climrisk.vocabulary import VOCABULARY
 
 __all__ = ["FOOTPRINT_MAX_OFFSET_KM", "MISSING_TOKENS", "validate_assets"]
 
@@ -44,14 +45,7 @@ _MISSING_SPELLINGS = pa.array(
 FOOTPRINT_MAX_OFFSET_KM = 10.0
 _EARTH_RADIUS_KM = 6371.0088
 _TEXT_KINDS = {"text", "asset_type", "cooling", "country", "currency", "wkt"}
-_DEFAULT_BUSINESS_UNIT = {
-    "data_center": "cloud",
-    "warehouse": "logistics",
-    "retail": "retail",
-    "office": "corporate",
-    "campus": "corporate",
-    "other": "corporate",
-}
+_DEFAULT_BUSINESS_UNIT = VOCABULARY.business_unit_by_asset_type
 
 
 class _Collector:

@@ -26,6 +26,7 @@ from climrisk.risk.acute_kernel import acute_expected_losses, intensity_at_retur
 from climrisk.risk.chunk import AssetChunk, Coded
 from climrisk.risk.row_kernels import score_rows
 from climrisk.risk.scoring import SCORE_LABELS, ScoringTable
+from climrisk.vocabulary import VOCABULARY
 from climrisk.vulnerability import Prices, expected_annual_damage, loss_at_return_period
 
 __all__ = [
@@ -44,28 +45,12 @@ __all__ = [
     "block_to_arrow",
 ]
 
-# Acute and chronic as in the seed report's scenario set-up (IFRS S2 / TCFD usage).
-HAZARD_CATEGORY: dict[str, str] = {
-    "extreme_heat": "acute",
-    "extreme_cold": "acute",
-    "riverine_flood": "acute",
-    "pluvial_flood": "acute",
-    "coastal_flood": "acute",
-    "tropical_cyclone": "acute",
-    "landslide": "acute",
-    "wildfire": "acute",
-    "water_stress": "chronic",
-    "drought": "chronic",
-}
-# The indicator reported in `intensity` and scored when a hazard has several layers.
-PRIMARY_INDICATOR: dict[str, str] = {
-    "extreme_heat": "days_above_35c",
-    "extreme_cold": "days_below_minus_10c",
-    "riverine_flood": "flood_depth",
-    "pluvial_flood": "flood_depth",
-    "coastal_flood": "flood_depth",
-}
-FLOOD_HAZARDS = frozenset({"riverine_flood", "pluvial_flood", "coastal_flood"})
+# Acute and chronic as in the seed report's scenario set-up (IFRS S2 / TCFD usage); the
+# indicator reported in `intensity` and scored when a hazard has several layers; the floods.
+# All from the vocabulary table (climrisk/data/vocabulary/indicators.toml).
+HAZARD_CATEGORY: dict[str, str] = VOCABULARY.hazard_category
+PRIMARY_INDICATOR: dict[str, str] = VOCABULARY.primary_indicator
+FLOOD_HAZARDS = VOCABULARY.floor_depth_hazards
 REPORT_RETURN_PERIOD = 100.0
 _SPREAD = ("intensity", "ead", "bi_loss", "opex_delta")
 

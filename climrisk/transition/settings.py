@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from climrisk.errors import InputError
+from climrisk.vocabulary import VOCABULARY
 
 __all__ = [
     "DEFAULT_BUSINESS_UNIT_BY_ASSET_TYPE",
@@ -95,14 +96,9 @@ def default_usd_per_unit(currency: str) -> float:
 
 
 # contracts.md "Asset file": business_unit is optional; when missing it is derived from asset_type.
-DEFAULT_BUSINESS_UNIT_BY_ASSET_TYPE: dict[str, str] = {
-    "data_center": "cloud",
-    "warehouse": "logistics",
-    "retail": "retail",
-    "office": "corporate",
-    "campus": "corporate",
-    "other": "corporate",
-}
+DEFAULT_BUSINESS_UNIT_BY_ASSET_TYPE: dict[str, str] = (
+    VOCABULARY.business_unit_by_asset_type
+)
 
 _ASSUMPTION = "assumption (illustrative; documented in docs/transition.md)"
 
