@@ -156,8 +156,11 @@ class _Document(BaseDocTemplate):
         top = PAGE_SIZE[1] - 12 * mm
         _canvas_text(canvas, kit.fonts, MARGINS["left"], top, kit.t("running_title"), 7.5,
                      MUTED)
+        header = self.data.company
+        if self.data.version:
+            header = kit.t("header_version", company=header, version=self.data.version)
         _canvas_text(canvas, kit.fonts, PAGE_SIZE[0] - MARGINS["right"], top,
-                     self.data.company, 7.5, MUTED, anchor="end")
+                     header, 7.5, MUTED, anchor="end")
         canvas.setStrokeColor(ACCENT)
         canvas.setLineWidth(0.6)
         canvas.line(MARGINS["left"], top - 3, PAGE_SIZE[0] - MARGINS["right"], top - 3)

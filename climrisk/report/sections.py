@@ -83,6 +83,10 @@ def cover(kit: Kit, data: ResultsFolder) -> list[Flowable]:
         name = str(portfolio_input.get("path", "")).replace("\\", "/").rsplit("/", 1)[-1]
         rows.append([kit.t("cover_asset_file"),
                      f"{name} (SHA-256 {str(portfolio_input.get('sha256', ''))[:12]})"])
+    if data.preparer:
+        rows.append([kit.t("cover_preparer"), data.preparer])
+    if data.version:
+        rows.append([kit.t("cover_version"), data.version])
     software = manifest.get("software") or {}
     if software.get("climrisk"):
         rows.append([kit.t("cover_software"), f"climrisk {software['climrisk']}"])
@@ -101,13 +105,45 @@ def cover(kit: Kit, data: ResultsFolder) -> list[Flowable]:
         kit.para(kit.t("cover_basis"), "small"),
     ]
     if illustrative:
-        out += [kit.spacer(3), kit.note_box(kit.t("illustrative_warning"))]
+        key = "illustrative_warning_all" if illustrative == len(layers) else "illustrative_warning"
+        out += [kit.spacer(3), kit.note_box(kit.t(key))]
+    out += [kit.spacer(6), approval_block(kit)]
     return out
+
+
+def approval_block(kit: Kit) -> Flowable:
+    """Sign-off lines: prepared, reviewed and approved, each with name, date and signature."""
+    header = [[kit.t("approval_role"), kit.t("approval_name"), kit.t("approval_date"),
+               kit.t("approval_signature")]]
+    rows = [[kit.t(key), "", "", ""] for key in
+            ("approval_prepared", "approval_reviewed", "approval_approved")]
+    width = FRAME_WIDTH
+    return kit.keep(kit.para(kit.t("approval_title"), "small", bold=True),
+                    kit.table(header, rows, [0.34 * width, 0.26 * width, 0.16 * width,
+                                             0.24 * width], zebra=False, small=True,
+                               extra=[("TOPPADDING", (0, 1), (-1, -1), 9),
+                                      ("BOTTOMPADDING", (0, 1), (-1, -1), 9)]))
 
 
 # ---------------------------------------------------------------------------------------------
 # 2. Executive summary
 # ---------------------------------------------------------------------------------------------
+
+
+def _measure_lines(kit: Kit, data: ResultsFolder) -> list[str]:
+    """One summary bullet with the top three measures by benefit-cost ratio (if assessed)."""
+    from climrisk.report.adaptation_pages import measure_name, top_measures
+
+    best = top_measures(data, 3)
+    if best.empty:
+        return []
+    tr = kit.tr
+    items = [kit.t("adaptation_top_line", measure=measure_name(kit, r.measure, r.parameter),
+                   asset=r.asset_id, bcr=f"{r.bcr:,.1f}", capex=kit.money(r.capex))
+             for r in best.itertuples()]
+    scenario = tr.scenario_code(str(best["scenario"].iloc[0]))
+    gap = "" if tr.lang.startswith("zh") else " "
+    return [kit.t("summary_measures", scenario=scenario) + gap + gap.join(items)]
 
 
 def _series_text(kit: Kit, data: ResultsFolder, amounts: dict[str, float]) -> str:
@@ -181,6 +217,7 @@ def executive_summary(kit: Kit, data: ResultsFolder) -> list[Flowable]:
                                         part["scenario"], strict=True)]
             if items:
                 paragraphs.append(kit.t(key, items=tr.join(items), year=data.year_of(long)))
+    paragraphs += _measure_lines(kit, data)
     out += kit.bullets(paragraphs)
     out.append(kit.spacer(2))
     # headline table (physical)
