@@ -7,6 +7,8 @@ computed in the report beyond sums, shares and orderings of the saved results.
 
 from __future__ import annotations
 
+from typing import Any
+
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
@@ -130,6 +132,37 @@ def approval_block(kit: Kit) -> Flowable:
 # ---------------------------------------------------------------------------------------------
 
 
+def _revenue(data: ResultsFolder) -> float | None:
+    """Total ``annual_revenue`` of the portfolio from ``assets.parquet`` (None if unknown)."""
+    import pandas as pd
+
+    path = data.folder / "assets.parquet"
+    try:
+        frame = pd.read_parquet(path, columns=["annual_revenue"])
+    except Exception:  # optional: an older folder or no revenue column
+        return None
+    total = float(pd.to_numeric(frame["annual_revenue"], errors="coerce").sum())
+    return total if total > 0 else None
+
+
+def _share_lines(kit: Kit, data: ResultsFolder, totals: Any) -> list[str]:
+    """Long-horizon loss as a share of value and of revenue, with what "value" means."""
+    tr = kit.tr
+    long = data.long_horizon
+    scenario = data.high_scenario
+    row = totals[(totals["scenario"] == scenario) & (totals["horizon"] == long)]
+    if not len(row) or not data.total_value:
+        return []
+    loss = float(row["total"].iloc[0])
+    revenue = _revenue(data)
+    text = kit.t("summary_shares", year=data.year_of(long), scenario=tr.scenario_code(scenario),
+                 value_share=tr.percent(loss / data.total_value, 2))
+    if revenue:
+        text += kit.t("summary_shares_revenue", revenue_share=tr.percent(loss / revenue, 1),
+                      revenue=kit.money(revenue))
+    return [text + kit.t("value_definition")]
+
+
 def _measure_lines(kit: Kit, data: ResultsFolder) -> list[str]:
     """One summary bullet with the top three measures by benefit-cost ratio (if assessed)."""
     from climrisk.report.adaptation_pages import measure_name, top_measures
@@ -182,6 +215,7 @@ def executive_summary(kit: Kit, data: ResultsFolder) -> list[Flowable]:
     if share_items:
         paragraphs.append(kit.t("summary_high_value", year=data.year_of(long),
                                 items=tr.join(share_items)))
+    paragraphs += _share_lines(kit, data, totals)
     ttotals = data.transition_totals()
     for pathway in data.pathways:
         row = ttotals[(ttotals["scenario"] == pathway) & (ttotals["horizon"] == long)]
