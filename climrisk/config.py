@@ -82,6 +82,9 @@ class RunConfig:
     memory_budget_gb: float = 1.0
     workers: int | None = None
     source: Path | None = None
+    # [report] company / preparer / version and [adaptation] (checked by _report_and_adaptation)
+    report: dict[str, str] = field(default_factory=dict)
+    adaptation: dict[str, Any] = field(default_factory=dict)
 
     def with_overrides(self, **overrides: Any) -> RunConfig:
         """Return a copy with the command-line values that were given (``None`` = not given)."""
@@ -117,13 +120,15 @@ class RunConfig:
             "memory_budget_gb": self.memory_budget_gb,
             "workers": self.workers,
             "source": str(self.source) if self.source else None,
+            "report": dict(self.report),
+            "adaptation": self.adaptation,
         }
 
 
 def _top_level_keys() -> tuple[str, ...]:
     """Keys accepted at the top of a run file: the :class:`RunConfig` fields, as spelled there."""
     names = {f.name for f in fields(RunConfig)} - {"source", "vulnerability_curves"}
-    return tuple(sorted(names | {"portfolio", "vulnerability"}))
+    return tuple(sorted(names | {"portfolio", "vulnerability", "report", "adaptation"}))
 
 
 _TOP_LEVEL = set(_top_level_keys())
@@ -581,9 +586,34 @@ def config_from_mapping(
         memory_budget_gb=float(data.get("memory_budget_gb", 1.0)),
         workers=data.get("workers"),
         source=path,
+        **_report_and_adaptation(data, path),
     )
     _check_choices(config, str(path))
     return config
+
+
+_REPORT_KEYS = ("company", "preparer", "version")
+
+
+def _report_and_adaptation(data: Mapping[str, Any], path: Path) -> dict[str, Any]:
+    """``[report]`` (company, preparer, version: text) and ``[adaptation]``, checked."""
+    from climrisk.adaptation import settings_from_mapping
+
+    report = data.get("report", {})
+    if not isinstance(report, dict):
+        raise InputError(path, "[report] must be a table such as company = \"...\"",
+                         column="report")
+    for key, value in report.items():
+        if key not in _REPORT_KEYS:
+            raise InputError(path, f"unknown key 'report.{key}'; known: "
+                             f"{', '.join(_REPORT_KEYS)}", column=f"report.{key}")
+        if not isinstance(value, str | int | float) or isinstance(value, bool):
+            raise InputError(path, f"report.{key} must be text", column=f"report.{key}")
+    adaptation = data.get("adaptation", {})
+    if not isinstance(adaptation, dict):
+        raise InputError(path, "[adaptation] must be a table", column="adaptation")
+    settings_from_mapping(adaptation, str(path))
+    return {"report": {k: str(v) for k, v in report.items()}, "adaptation": dict(adaptation)}
 
 
 def config_from_manifest(path: Path, *, check_paths: bool = True) -> RunConfig:

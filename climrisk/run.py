@@ -195,6 +195,12 @@ def _assess_into(
             sink.close()
         result.manifest.warnings[:0] = portfolio_warning_lines(assets)
         written = write_tables(result, staging, csv=config.csv)
+        if config.adaptation.get("top_sites", 1) or config.adaptation.get("measures"):
+            from climrisk.adaptation.folder import adapt_folder
+
+            note("adaptation measures")
+            adapt_folder(staging, portfolio=assets, config=config, catalog=catalog)
+            written.append("adaptation.csv")
         if config.pdf:
             from climrisk.report.pdf import render_pdf
 

@@ -15,6 +15,7 @@ import warnings
 
 import click
 
+from climrisk.cli.adapt import adapt_command
 from climrisk.cli.assess import assess_command
 from climrisk.cli.diff import diff_command
 from climrisk.cli.hazards import hazards_group
@@ -45,6 +46,7 @@ def cli() -> None:
 
 
 cli.add_command(validate_command)
+cli.add_command(adapt_command)
 cli.add_command(assess_command)
 cli.add_command(hazards_group)
 cli.add_command(diff_command)

@@ -27,6 +27,7 @@ from reportlab.platypus.tableofcontents import TableOfContents
 
 from climrisk.errors import InputError
 from climrisk.io.atomic import atomic_file
+from climrisk.report.adaptation_pages import recommendations
 from climrisk.report.annex import appendix, data_and_limitations, methodology
 from climrisk.report.charts import draw_text, make_drawing
 from climrisk.report.fonts import FontSet, build_fontset
@@ -76,7 +77,7 @@ def _report_characters(data: ResultsFolder, lang: str) -> set[str]:
     _strings(load_messages("en"), chars)
     _strings(data.manifest, chars)
     frames = [data.asset_results.drop_duplicates("asset_id"), data.physical_matrix,
-              data.transition_matrix, data.assets.reset_index()]
+              data.transition_matrix, data.assets.reset_index(), data.adaptation]
     for frame in frames:
         if frame is None:
             continue
@@ -154,8 +155,11 @@ class _Document(BaseDocTemplate):
         top = PAGE_SIZE[1] - 12 * mm
         _canvas_text(canvas, kit.fonts, MARGINS["left"], top, kit.t("running_title"), 7.5,
                      MUTED)
+        header = self.data.company
+        if self.data.version:
+            header = kit.t("header_version", company=header, version=self.data.version)
         _canvas_text(canvas, kit.fonts, PAGE_SIZE[0] - MARGINS["right"], top,
-                     self.data.company, 7.5, MUTED, anchor="end")
+                     header, 7.5, MUTED, anchor="end")
         canvas.setStrokeColor(ACCENT)
         canvas.setLineWidth(0.6)
         canvas.line(MARGINS["left"], top - 3, PAGE_SIZE[0] - MARGINS["right"], top - 3)
@@ -220,7 +224,7 @@ def _story(kit: Kit, data: ResultsFolder) -> list[Any]:
     story += cover(kit, data)
     story += [PageBreak(), kit.para(kit.t("contents"), "h1"), toc, PageBreak()]
     for builder in (executive_summary, scenario_setup, physical_matrix, portfolio_maps,
-                    top_assets, transition, financial_over_time, methodology,
+                    top_assets, recommendations, transition, financial_over_time, methodology,
                     data_and_limitations):
         story += builder(kit, data)
         story.append(PageBreak())

@@ -139,6 +139,9 @@ class ResultsFolder:
     company: str
     coordinates_source: str | None = None
     notes: list[str] = field(default_factory=list)
+    adaptation: pd.DataFrame | None = None
+    preparer: str | None = None
+    version: str | None = None
 
     # -- simple facts --------------------------------------------------------------------------
 
@@ -397,8 +400,17 @@ def _portfolio_coordinates(manifest: dict[str, Any], folder: Path) -> pd.DataFra
     return None
 
 
+def _report_fields(manifest: dict[str, Any]) -> dict[str, str]:
+    """``[report]`` company, preparer and version recorded in the run's configuration."""
+    fields = (manifest.get("configuration") or {}).get("report") or {}
+    return {k: str(v) for k, v in fields.items() if v not in (None, "")} if isinstance(
+        fields, dict) else {}
+
+
 def _company(manifest: dict[str, Any]) -> str:
     config = manifest.get("configuration") or {}
+    if _report_fields(manifest).get("company"):
+        return _report_fields(manifest)["company"]
     if config.get("company"):
         return str(config["company"])
     for item in manifest.get("inputs") or []:
@@ -539,4 +551,22 @@ def read_results(folder: Path, manifest: dict[str, Any] | None = None) -> Result
         currency=_currency(manifest, transition),
         company=_company(manifest),
         coordinates_source=coordinates_source,
+        adaptation=_adaptation(folder),
+        preparer=_report_fields(manifest).get("preparer"),
+        version=_report_fields(manifest).get("version"),
     )
+
+
+def _adaptation(folder: Path) -> pd.DataFrame | None:
+    """``adaptation.csv`` of the folder (``None`` when the run has none)."""
+    path = folder / "adaptation.csv"
+    if not path.exists():
+        return None
+    frame = _read_csv(path)
+    _check_columns(frame, ("asset_id", "measure", "parameter", "scenario", "rank", "capex",
+                           "opex_per_year", "pv_benefit", "bcr", "loss_before_long",
+                           "loss_after_long", "appraisal_start", "appraisal_end",
+                           "discount_rate", "effect_source", "cost_source"), path)
+    for column in ("asset_id", "measure", "parameter", "scenario"):
+        frame[column] = frame[column].astype(str)
+    return frame

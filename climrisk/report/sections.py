@@ -7,6 +7,8 @@ computed in the report beyond sums, shares and orderings of the saved results.
 
 from __future__ import annotations
 
+from typing import Any
+
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
@@ -83,6 +85,10 @@ def cover(kit: Kit, data: ResultsFolder) -> list[Flowable]:
         name = str(portfolio_input.get("path", "")).replace("\\", "/").rsplit("/", 1)[-1]
         rows.append([kit.t("cover_asset_file"),
                      f"{name} (SHA-256 {str(portfolio_input.get('sha256', ''))[:12]})"])
+    if data.preparer:
+        rows.append([kit.t("cover_preparer"), data.preparer])
+    if data.version:
+        rows.append([kit.t("cover_version"), data.version])
     software = manifest.get("software") or {}
     if software.get("climrisk"):
         rows.append([kit.t("cover_software"), f"climrisk {software['climrisk']}"])
@@ -101,13 +107,76 @@ def cover(kit: Kit, data: ResultsFolder) -> list[Flowable]:
         kit.para(kit.t("cover_basis"), "small"),
     ]
     if illustrative:
-        out += [kit.spacer(3), kit.note_box(kit.t("illustrative_warning"))]
+        key = "illustrative_warning_all" if illustrative == len(layers) else "illustrative_warning"
+        out += [kit.spacer(3), kit.note_box(kit.t(key))]
+    out += [kit.spacer(6), approval_block(kit)]
     return out
+
+
+def approval_block(kit: Kit) -> Flowable:
+    """Sign-off lines: prepared, reviewed and approved, each with name, date and signature."""
+    header = [[kit.t("approval_role"), kit.t("approval_name"), kit.t("approval_date"),
+               kit.t("approval_signature")]]
+    rows = [[kit.t(key), "", "", ""] for key in
+            ("approval_prepared", "approval_reviewed", "approval_approved")]
+    width = FRAME_WIDTH
+    return kit.keep(kit.para(kit.t("approval_title"), "small", bold=True),
+                    kit.table(header, rows, [0.34 * width, 0.26 * width, 0.16 * width,
+                                             0.24 * width], zebra=False, small=True,
+                               extra=[("TOPPADDING", (0, 1), (-1, -1), 9),
+                                      ("BOTTOMPADDING", (0, 1), (-1, -1), 9)]))
 
 
 # ---------------------------------------------------------------------------------------------
 # 2. Executive summary
 # ---------------------------------------------------------------------------------------------
+
+
+def _revenue(data: ResultsFolder) -> float | None:
+    """Total ``annual_revenue`` of the portfolio from ``assets.parquet`` (None if unknown)."""
+    import pandas as pd
+
+    path = data.folder / "assets.parquet"
+    try:
+        frame = pd.read_parquet(path, columns=["annual_revenue"])
+    except Exception:  # optional: an older folder or no revenue column
+        return None
+    total = float(pd.to_numeric(frame["annual_revenue"], errors="coerce").sum())
+    return total if total > 0 else None
+
+
+def _share_lines(kit: Kit, data: ResultsFolder, totals: Any) -> list[str]:
+    """Long-horizon loss as a share of value and of revenue, with what "value" means."""
+    tr = kit.tr
+    long = data.long_horizon
+    scenario = data.high_scenario
+    row = totals[(totals["scenario"] == scenario) & (totals["horizon"] == long)]
+    if not len(row) or not data.total_value:
+        return []
+    loss = float(row["total"].iloc[0])
+    revenue = _revenue(data)
+    text = kit.t("summary_shares", year=data.year_of(long), scenario=tr.scenario_code(scenario),
+                 value_share=tr.percent(loss / data.total_value, 2))
+    if revenue:
+        text += kit.t("summary_shares_revenue", revenue_share=tr.percent(loss / revenue, 1),
+                      revenue=kit.money(revenue))
+    return [text + kit.t("value_definition")]
+
+
+def _measure_lines(kit: Kit, data: ResultsFolder) -> list[str]:
+    """One summary bullet with the top three measures by benefit-cost ratio (if assessed)."""
+    from climrisk.report.adaptation_pages import measure_name, top_measures
+
+    best = top_measures(data, 3)
+    if best.empty:
+        return []
+    tr = kit.tr
+    items = [kit.t("adaptation_top_line", measure=measure_name(kit, r.measure, r.parameter),
+                   asset=r.asset_id, bcr=f"{r.bcr:,.1f}", capex=kit.money(r.capex))
+             for r in best.itertuples()]
+    scenario = tr.scenario_code(str(best["scenario"].iloc[0]))
+    gap = "" if tr.lang.startswith("zh") else " "
+    return [kit.t("summary_measures", scenario=scenario) + gap + gap.join(items)]
 
 
 def _series_text(kit: Kit, data: ResultsFolder, amounts: dict[str, float]) -> str:
@@ -146,6 +215,7 @@ def executive_summary(kit: Kit, data: ResultsFolder) -> list[Flowable]:
     if share_items:
         paragraphs.append(kit.t("summary_high_value", year=data.year_of(long),
                                 items=tr.join(share_items)))
+    paragraphs += _share_lines(kit, data, totals)
     ttotals = data.transition_totals()
     for pathway in data.pathways:
         row = ttotals[(ttotals["scenario"] == pathway) & (ttotals["horizon"] == long)]
@@ -181,6 +251,7 @@ def executive_summary(kit: Kit, data: ResultsFolder) -> list[Flowable]:
                                         part["scenario"], strict=True)]
             if items:
                 paragraphs.append(kit.t(key, items=tr.join(items), year=data.year_of(long)))
+    paragraphs += _measure_lines(kit, data)
     out += kit.bullets(paragraphs)
     out.append(kit.spacer(2))
     # headline table (physical)

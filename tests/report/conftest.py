@@ -245,6 +245,37 @@ def _transition_matrix() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _adaptation() -> pd.DataFrame:
+    """``adaptation.csv`` rows for two sites (illustrative, in the shape the engine writes)."""
+    from climrisk.adaptation import ADAPTATION_COLUMNS, load_catalogue
+
+    catalogue = load_catalogue()
+    rows = []
+    for asset, kind, measures in (
+        ("WH-CN-002", "warehouse", (("flood_protection", 100, 1.9e6, 12.0e6, 0.4e6),
+                                    ("wet_floodproofing", 0.3, 0.5e6, 1.1e6, 1.6e6))),
+        ("DC-HK-001", "data_center", (("cyclone_hardening", 1.1, 3.8e6, 2.9e6, 1.2e6),
+                                      ("elevate_equipment", 1.0, 3.0e6, 1.5e6, 1.5e6))),
+    ):
+        for scenario, grow in (("ssp126", 1.0), ("ssp370", 1.1)):
+            for rank, (measure, parameter, capex, benefit, after) in enumerate(measures, 1):
+                m = catalogue[measure]
+                opex = capex * m.opex_share
+                cost = capex + opex * 16.0
+                rows.append({
+                    "asset_id": asset, "asset_type": kind, "measure": measure,
+                    "effect": m.effect, "parameter": parameter, "scenario": scenario,
+                    "rank": rank, "capex": capex, "opex_per_year": opex,
+                    "appraisal_start": 2027, "appraisal_end": 2050, "discount_rate": 0.035,
+                    "pv_cost": cost, "pv_benefit": benefit * grow,
+                    "npv": benefit * grow - cost, "bcr": benefit * grow / cost,
+                    "loss_before_long": 2.0e6 * grow, "loss_after_long": after * grow,
+                    "residual_share": after / 2.0e6, "effect_source": m.effect_source,
+                    "cost_source": m.cost_source,
+                })
+    return pd.DataFrame(rows, columns=list(ADAPTATION_COLUMNS))
+
+
 def _manifest(portfolio: Path) -> dict:
     sha = hashlib.sha256(portfolio.read_bytes()).hexdigest()
     layers = []
@@ -340,6 +371,8 @@ def build_results_folder(folder: Path, *, coordinates: str = "portfolio",
                                      float_format="%.6g")
     _transition_matrix().to_csv(folder / "transition_matrix.csv", index=False,
                                 float_format="%.6g")
+    if {a[0] for a in assets} >= {"WH-CN-002", "DC-HK-001"}:
+        _adaptation().to_csv(folder / "adaptation.csv", index=False, float_format="%.6g")
     manifest = _manifest(portfolio)
     if coordinates == "none":
         manifest["inputs"] = [{"role": "portfolio", "path": str(folder / "gone.csv"),

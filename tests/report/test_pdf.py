@@ -19,8 +19,8 @@ from climrisk.report.pdf import render_pdf
 LANGS = ("en", "zh-Hant", "zh-Hans")
 SECTION_KEYS = (
     "section_summary", "section_scenarios", "section_physical", "section_map",
-    "section_top_assets", "section_transition", "section_financial", "section_methodology",
-    "section_data", "section_appendix",
+    "section_top_assets", "section_adaptation", "section_transition", "section_financial",
+    "section_methodology", "section_data", "section_appendix",
 )
 # Names as in the seed report's Chinese (Appendix 5) and their Simplified equivalents.
 EXPECTED_NAMES = {
