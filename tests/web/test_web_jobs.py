@@ -401,3 +401,37 @@ def test_a_failing_report_still_delivers_the_tables(client, monkeypatch):
     names = {f["name"] for f in done["files"]}
     assert "report.pdf" not in names and "physical_matrix.csv" in names
     assert "renderer bug" not in client.get(f"/jobs/{job['job_id']}").text
+
+
+def test_workbook_holds_every_asset_result_row(finished):
+    client, job, _ = finished
+    base = f"/api/jobs/{job['job_id']}/files"
+    parquet = pd.read_parquet(io.BytesIO(client.get(f"{base}/asset_results.parquet").content))
+    book = load_workbook(io.BytesIO(client.get(f"{base}/results.xlsx").content), read_only=True)
+    rows = list(book["Asset results"].iter_rows(values_only=True))
+    header, body = rows[0], rows[1:]
+    assert len(body) == len(parquet) > 0
+    assert "key_0" not in header and "_key" not in header
+    assert {"asset_id", "hazard", "business_unit", "country", "value"} <= set(header)
+    assert "Note" not in book.sheetnames
+    hazards = {r[header.index("hazard")] for r in body}
+    assert hazards == set(parquet["hazard"].astype(str))
+    countries = {r[header.index("country")] for r in body}
+    assert None not in countries
+
+
+def test_workbook_note_counts_rows_left_out(finished, tmp_path, monkeypatch):
+    from climrisk.web import artifacts
+
+    client, job, _ = finished
+    base = f"/api/jobs/{job['job_id']}/files"
+    for name in ("asset_results.parquet", "physical_matrix.csv"):
+        (tmp_path / name).write_bytes(client.get(f"{base}/{name}").content)
+    total = len(pd.read_parquet(tmp_path / "asset_results.parquet"))
+    monkeypatch.setattr(artifacts, "WORKBOOK_ASSET_ROWS", 7)
+    monkeypatch.setattr(artifacts, "_BATCH_ROWS", 3)
+    path = artifacts.write_workbook(tmp_path, tmp_path / "out.xlsx", {"physical": []})
+    book = load_workbook(path, read_only=True)
+    assert len(list(book["Asset results"].iter_rows(values_only=True))) == 1 + 7
+    note = next(book["Note"].iter_rows(values_only=True))[0]
+    assert f"7 of {total:,} rows ({total - 7:,} left out" in note
