@@ -43,7 +43,7 @@ from climrisk.web.options import (
     options_from_request,
     server_config,
 )
-from climrisk.web.safety import is_id, neutralise_cell, new_id
+from climrisk.web.safety import host_allowed, is_id, neutralise_cell, new_id
 from climrisk.web.schemas import FileOut, JobIn, JobOut, UploadOut
 from climrisk.web.settings import WebSettings
 from climrisk.web.store import Job, JobStore, Upload
@@ -247,9 +247,15 @@ def create_app(settings: WebSettings) -> FastAPI:
             return True
         return origin != "null" and urlsplit(origin).netloc == request.headers.get("host")
 
+    host_names = settings.host_names()
+
     @app.middleware("http")
     async def guard(request: Request, call_next):
         path = request.url.path
+        if not host_allowed(request.headers.get("host"), host_names):
+            return JSONResponse(
+                {"detail": "host not allowed: address this server by a name it serves "
+                           "(see --allowed-host)"}, status_code=400)
         if request.method not in ("GET", "HEAD", "OPTIONS") and not same_origin(request):
             return error_response(request, 403, "cross-site request refused")
         public = path.startswith("/static/") or path == "/login"

@@ -42,7 +42,8 @@ def _evil_portfolio() -> bytes:
 def finished(pack: Path, tmp_path_factory: pytest.TempPathFactory):
     """One job run to the end (with the PDF when the renderer exists), shared by this module."""
     data_dir = tmp_path_factory.mktemp("web") / "data"
-    app = create_app(WebSettings(data_dir=data_dir, hazards=pack, executor="thread"))
+    app = create_app(WebSettings(data_dir=data_dir, hazards=pack, executor="thread",
+                                 allowed_hosts=("testserver",)))
     with TestClient(app, raise_server_exceptions=False) as client:
         answer = upload(client, "evil.csv", _evil_portfolio())
         assert answer.status_code == 201, answer.text
@@ -270,7 +271,8 @@ def test_restart_keeps_finished_jobs_and_fails_interrupted_ones(finished, pack):
     store.set_progress(running.id, "sample hazards", 20)
     queued = store.add_job("d" * 32, store.get_upload(upload_id), {"pdf": False})
     # a second server on the same data folder, as after a restart
-    app = create_app(WebSettings(data_dir=data_dir, hazards=pack, executor="thread"))
+    app = create_app(WebSettings(data_dir=data_dir, hazards=pack, executor="thread",
+                                 allowed_hosts=("testserver",)))
     with TestClient(app) as again:
         kept = again.get(f"/api/jobs/{job['job_id']}").json()
         assert kept["status"] == "done"
@@ -358,7 +360,7 @@ def test_progress_stages_map_to_rising_percentages():
 def test_worker_process_runs_a_job_and_shutdown_fails_a_running_one(tmp_path: Path, pack):
     """The real path: a spawned worker process per job; stopping the server ends it."""
     data_dir = tmp_path / "data"
-    settings = WebSettings(data_dir=data_dir, hazards=pack)
+    settings = WebSettings(data_dir=data_dir, hazards=pack, allowed_hosts=("testserver",))
     store = JobStore(data_dir)
     app = create_app(settings)
     with TestClient(app) as client:
