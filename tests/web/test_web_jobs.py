@@ -324,6 +324,33 @@ def test_job_options_reach_the_run(client):
     assert manifest["configuration"]["pdf"] is False
 
 
+def test_run_again_keeps_the_jobs_own_settings(client):
+    answer = upload(client, "small.csv", SMALL.read_bytes(),
+                    run_file=("team.toml", b"[scoring]\nbogus_key = 3\n")).json()
+    chosen = {"scenarios": ["ssp370"], "pathway_scenarios": ["nze"], "lang": "zh-Hant",
+              "horizons": {"short": 2029, "mid": 2041, "long": 2060}, "pdf": False}
+    first = client.post("/api/jobs", json={"upload_id": answer["upload_id"], **chosen}).json()
+    failed = wait_for(client, first["job_id"])
+    assert failed["status"] == "failed"
+    # the API re-run
+    again = client.post(f"/api/jobs/{first['job_id']}/rerun")
+    assert again.status_code == 202, again.text
+    assert again.json()["job_id"] != first["job_id"]
+    for key, value in chosen.items():
+        assert again.json()["settings"][key] == value, key
+    assert again.json()["settings"]["run_file"] == "team.toml"
+    # the page's "Run again" button
+    page = client.get(f"/jobs/{first['job_id']}").text
+    assert 'action="/jobs/' + first["job_id"] + '/rerun"' in page
+    moved = client.post(f"/jobs/{first['job_id']}/rerun", follow_redirects=False)
+    assert moved.status_code == 303
+    third = client.get("/api" + moved.headers["location"]).json()
+    assert {k: third["settings"][k] for k in chosen} == chosen
+    assert client.post(f"/api/jobs/{'f' * 32}/rerun").status_code == 404
+    for job in (again.json(), third):
+        wait_for(client, job["job_id"])
+
+
 @pytest.mark.parametrize(
     ("body", "fragment"),
     [
