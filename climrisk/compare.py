@@ -34,16 +34,50 @@ _TRANSITION_KEYS = ["kind", "category", "driver", "business_unit", "scenario", "
 
 
 def _require(folder: Path, name: str) -> Path:
-    path = Path(folder) / name
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise InputError(folder, "results folder not found")
+    path = folder / name
     if not path.is_file():
         raise InputError(folder, f"not a climrisk results folder: {name} is missing")
     return path
 
 
+def _damaged(path: Path, exc: BaseException) -> InputError:
+    text = str(exc).strip().splitlines()
+    reason = text[0][:200] if text else type(exc).__name__
+    return InputError(path, f"damaged or not written by climrisk ({reason}); run the assessment "
+                      "again")
+
+
+def _read_parquet(folder: Path, name: str, columns: list[str]) -> pd.DataFrame:
+    path = _require(folder, name)
+    try:
+        return pd.read_parquet(path, columns=columns)
+    except Exception as exc:  # pyarrow raises several types for a damaged file
+        raise _damaged(path, exc) from None
+
+
+def _read_csv(folder: Path, name: str, columns: list[str]) -> pd.DataFrame:
+    path = _require(folder, name)
+    try:
+        frame = pd.read_csv(path)
+    except Exception as exc:  # empty, binary or ragged text
+        raise _damaged(path, exc) from None
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise InputError(path, f"column {missing[0]} is missing; not a climrisk result table",
+                         column=missing[0])
+    if not frame["material"].isin([True, False, "True", "False"]).all():
+        raise InputError(path, "column material holds values other than True/False",
+                         column="material")
+    return frame
+
+
 def _score_changes(old_dir: Path, new_dir: Path) -> pd.DataFrame:
     columns = [*_RESULT_KEYS, "asset_type", "score"]
-    old = pd.read_parquet(_require(old_dir, "asset_results.parquet"), columns=columns)
-    new = pd.read_parquet(_require(new_dir, "asset_results.parquet"), columns=columns)
+    old = _read_parquet(old_dir, "asset_results.parquet", columns)
+    new = _read_parquet(new_dir, "asset_results.parquet", columns)
     for frame in (old, new):
         for key in (*_RESULT_KEYS, "asset_type"):
             frame[key] = frame[key].astype(str)
@@ -80,8 +114,11 @@ def _score_changes(old_dir: Path, new_dir: Path) -> pd.DataFrame:
 
 
 def _materiality_changes(old_dir: Path, new_dir: Path, name: str, keys: list[str]) -> pd.DataFrame:
-    old = pd.read_csv(_require(old_dir, name))
-    new = pd.read_csv(_require(new_dir, name))
+    old = _read_csv(old_dir, name, [*keys, "material"])
+    new = _read_csv(new_dir, name, [*keys, "material"])
+    for frame in (old, new):
+        frame["material"] = frame["material"].map({True: True, False: False, "True": True,
+                                                   "False": False})
     merged = old[[*keys, "material"]].merge(
         new[[*keys, "material"]], on=keys, how="outer", suffixes=("_old", "_new")
     )

@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from climrisk.config import RunConfig
 from climrisk.hazard import HazardCatalog, HazardSample, open_catalog, sample_assets
@@ -215,6 +216,7 @@ def assess(
         or chunk_size_for_memory(config.memory_budget_gb * 2**30)
     )
     chunks = (assets.iloc[i : i + chunk_assets] for i in range(0, len(assets), chunk_assets))
+    coverage = _Coverage()
     started = time.perf_counter()
     try:
         for n_chunk, (tables, chunk_partials, timings) in enumerate(
@@ -226,7 +228,9 @@ def assess(
                 transition = pending_transition.result()
             with timer.stage("aggregate and write rows"):
                 partials.extend(chunk_partials)
-                for table in map(_unpack, tables):
+                unpacked = [_unpack(table) for table in tables]
+                coverage.add(unpacked)
+                for table in unpacked:
                     if sink is not None:
                         sink.write_arrow(table)
                     if keep:
@@ -256,11 +260,16 @@ def assess(
             else pd.DataFrame(columns=list(PHYSICAL_MATRIX_COLUMNS))
         )
 
-    if cache is not None:
-        manifest.warnings.append(
-            f"note: sample cache {cache.folder}: {cache.hits} chunks reused, {cache.misses} new"
-        )
+    if cache is not None:  # run facts, not findings: kept out of the warnings the report prints
+        manifest.cache = cache.describe(counted=not job.pack_rows)
     _fill_manifest(manifest, portfolio, config, catalog, scoring, missing, transition, digests)
+    coverage.record(manifest, present)
+    # A layer no model covers still gets hazard scores; it is listed, never dropped silently.
+    manifest.missing.extend(
+        {"hazard": layer.hazard, "indicator": layer.indicator, "reason": "no model"}
+        for layer in catalog.values()
+        if layer.hazard in present and not _models(layer.hazard, layer.indicator, user_curves)
+    )
     return Assessment(
         portfolio=portfolio,
         asset_table=asset_table,
@@ -273,6 +282,69 @@ def assess(
         missing_hazards=missing,
         summary=_summary(physical_matrix, transition, len(portfolio)),
     )
+
+
+class _Coverage:
+    """Which assets and hazards got no hazard value at all (so none is left without a status)."""
+
+    def __init__(self) -> None:
+        self.unassessed: list[str] = []
+        self.assets = 0
+        self.valid_by_hazard: dict[str, int] = {}
+
+    def add(self, tables: list[pa.Table]) -> None:
+        """Count the valid intensities of one chunk's rows, by asset and by hazard."""
+        tables = [
+            pa.table({name: _plain(t[name]) for name in ("asset_id", "hazard", "intensity")})
+            for t in tables
+            if t.num_rows
+        ]
+        if not tables:
+            return
+        rows = pa.concat_tables(tables)
+        intensity = rows["intensity"]
+        valid = pc.and_kleene(pc.is_valid(intensity), pc.invert(pc.is_nan(intensity)))
+        rows = rows.append_column("valid", pc.cast(pc.fill_null(valid, False), pa.int64()))
+        by_asset = rows.group_by("asset_id").aggregate([("valid", "sum")])
+        counts = by_asset["valid_sum"].to_numpy()
+        self.assets += len(counts)
+        self.unassessed.extend(
+            by_asset["asset_id"].filter(pa.array(counts == 0)).cast(pa.string()).to_pylist()
+        )
+        by_hazard = rows.group_by("hazard").aggregate([("valid", "sum")])
+        for hazard, count in zip(
+            by_hazard["hazard"].cast(pa.string()).to_pylist(),
+            by_hazard["valid_sum"].to_pylist(),
+            strict=True,
+        ):
+            self.valid_by_hazard[hazard] = self.valid_by_hazard.get(hazard, 0) + int(count)
+
+    def record(self, manifest: Manifest, present: list[str]) -> None:
+        """Warnings (and ``missing`` entries) for whatever was not assessed."""
+        if self.unassessed:
+            shown = ", ".join(self.unassessed[:10])
+            more = f" and {len(self.unassessed) - 10} more" if len(self.unassessed) > 10 else ""
+            manifest.warnings.append(
+                f"{len(self.unassessed)} of {self.assets} assets not assessed: no hazard layer "
+                f"has a value at their location (at sea or outside the grids): {shown}{more}"
+            )
+        if not self.assets:
+            return
+        for hazard in present:
+            if self.valid_by_hazard.get(hazard, 0) == 0:
+                manifest.missing.append(
+                    {"hazard": hazard, "reason": "the layer has no value at any asset"}
+                )
+                manifest.warnings.append(
+                    f"{hazard} not assessed: its layer has no value at any asset"
+                )
+
+
+def _plain(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """A dictionary-encoded column decoded (chunks of a run have differing dictionaries)."""
+    if pa.types.is_dictionary(column.type):
+        return column.cast(column.type.value_type)
+    return column
 
 
 _CATALOGS: dict[str, HazardCatalog] = {}

@@ -16,6 +16,7 @@ __all__ = [
     "InputErrors",
     "Issue",
     "format_issue",
+    "format_warning",
 ]
 
 
@@ -35,6 +36,8 @@ class Issue:
         Column name as the user wrote it, or ``None``.
     value
         The offending value as text, when there is one (used by the web view).
+    kind
+        What ``column`` names: ``"column"`` of a table, or ``"key"`` of a run file.
     """
 
     path: str
@@ -42,6 +45,7 @@ class Issue:
     row: int | None = None
     column: str | None = None
     value: str | None = None
+    kind: str = "column"
 
     def __str__(self) -> str:
         return format_issue(self)
@@ -53,8 +57,13 @@ def format_issue(issue: Issue) -> str:
     if issue.row is not None:
         parts.append(f"row {issue.row}")
     if issue.column is not None:
-        parts.append(f"column {issue.column}")
+        parts.append(f"{issue.kind} {issue.column}")
     return "error: " + ", ".join(parts) + ": " + issue.message
+
+
+def format_warning(issue: Issue) -> str:
+    """Format an issue that does not stop the run: ``warning: FILE, row R, column C: ...``."""
+    return "warning: " + format_issue(issue).removeprefix("error: ")
 
 
 class ClimriskError(Exception):
@@ -75,8 +84,9 @@ class InputError(ClimriskError):
         row: int | None = None,
         column: str | None = None,
         value: str | None = None,
+        kind: str = "column",
     ) -> None:
-        self.issue = Issue(str(path), message, row, column, value)
+        self.issue = Issue(str(path), message, row, column, value, kind)
         super().__init__(str(self.issue))
 
     @property
@@ -93,7 +103,9 @@ class InputErrors(InputError):  # noqa: N818 (plural of InputError)
         if not self._issues:
             raise ValueError("InputErrors needs at least one issue")
         first = self._issues[0]
-        super().__init__(first.path, first.message, first.row, first.column, first.value)
+        super().__init__(
+            first.path, first.message, first.row, first.column, first.value, first.kind
+        )
 
     @property
     def issues(self) -> tuple[Issue, ...]:

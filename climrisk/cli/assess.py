@@ -8,9 +8,8 @@ import time
 from pathlib import Path
 
 import click
-from rich.console import Console
-from rich.table import Table
 
+from climrisk.cli.text import one_line
 from climrisk.config import LANGUAGES, load_config
 from climrisk.errors import InputError
 
@@ -113,6 +112,8 @@ def assess_command(
         scheduler=scheduler,
         cache=False if no_cache else None,
     )
+    from rich.console import Console
+
     console = Console(stderr=True, highlight=False, width=None if sys.stderr.isatty() else 120)
     started = time.perf_counter()
     last: list[str] = [""]
@@ -134,6 +135,9 @@ def assess_command(
         runs = run_many(config, out=out_dir, progress=progress)
     else:
         runs = [run_assessment(config.portfolios[0], config, progress=progress)]
+    for result, _, _ in runs:  # what the user should check, even when quiet
+        for line in result.manifest.warnings:
+            click.echo(one_line(f"warning: {line}"), err=True)
     if quiet:
         return
     for result, target, written in runs:
@@ -144,6 +148,9 @@ def assess_command(
 
 
 def _print_summary(result, target: Path, written: list[str]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
     console = Console(highlight=False, width=None if sys.stdout.isatty() else 120)
     currency = result.portfolio.currency or ""
     table = Table(title=f"Physical risk: annual impact ({currency})", title_justify="left")

@@ -6,8 +6,6 @@ import sys
 from pathlib import Path
 
 import click
-from rich.console import Console
-from rich.table import Table
 
 __all__ = ["diff_command"]
 
@@ -29,6 +27,9 @@ def diff_command(old_results: Path, new_results: Path, out: Path, show: int) -> 
     Assets added or removed, scores up or down, and matrix cells that became material or
     stopped being material. Every change is written to --out as CSV.
     """
+    from rich.console import Console
+    from rich.table import Table
+
     from climrisk.compare import diff_runs
     from climrisk.report.tables import write_csv_fast
 
@@ -52,8 +53,29 @@ def diff_command(old_results: Path, new_results: Path, out: Path, show: int) -> 
         for row in subset[shown].itertuples(index=False):
             table.add_row(*("" if pd_isna(v) else str(v) for v in row))
         console.print(table)
-    write_csv_fast(changes, out)
+    _write_atomically(changes, out, write_csv_fast)
     console.print(f"wrote {len(changes)} changes to {out}")
+
+
+def _write_atomically(changes, out: Path, write) -> None:
+    """Write the CSV beside ``out``, then rename: a full disk leaves no empty or partial file."""
+    import contextlib
+    import os
+
+    out = Path(out)
+    if out.is_dir():
+        from climrisk.errors import InputError
+
+        raise InputError(out, "is a folder; --out names the CSV file to write", column="--out",
+                         kind="option")
+    temporary = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    try:
+        write(changes, temporary)
+        os.replace(temporary, out)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise
 
 
 def pd_isna(value: object) -> bool:

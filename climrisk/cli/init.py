@@ -46,7 +46,7 @@ footprint_acute = "max"               # footprints: worst cell for acute hazards
 footprint_chronic = "mean"            # area-weighted mean for chronic hazards
 
 [scoring]                             # see docs/scoring.md
-financial = [0.0005, 0.002, 0.005, 0.01]   # annual impact / value between scores 1|2|3|4|5
+financial = [0.0001, 0.0005, 0.0025, 0.01]   # annual impact / value between scores 1|2|3|4|5
 
 [scoring.materiality]
 score_at_least = 3

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import click
 
+from climrisk.errors import ClimriskError
+
 __all__ = ["serve_command"]
 
 
@@ -63,9 +65,17 @@ def serve_command(
     Open http://HOST:PORT/ in a browser; the JSON API is described at /docs and /openapi.json.
     Jobs and their results are kept in --data-dir across restarts.
     """
-    import uvicorn
+    try:
+        import uvicorn
 
-    from climrisk.web import WebSettings, create_app
+        from climrisk.web import WebSettings, create_app
+    except ModuleNotFoundError as exc:  # the web extra is not installed
+        if (exc.name or "").split(".")[0] == "climrisk":
+            raise
+        raise ClimriskError(
+            f"climrisk serve needs the web extra ({exc.name} is missing): "
+            "pip install 'climrisk[web]'"
+        ) from None
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: "
                         "%(message)s")

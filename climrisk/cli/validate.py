@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
-from rich.table import Table
 
-from climrisk.portfolio import read_portfolio
+from climrisk.cli.text import one_line
+from climrisk.errors import format_warning
+
+if TYPE_CHECKING:  # rich and the reader load on use, so `climrisk --help` is fast
+    from rich.console import Console
 
 __all__ = ["print_portfolio_summary", "validate_command"]
 
@@ -27,8 +30,14 @@ def validate_command(portfolio: Path, allow_multiple_currencies: bool) -> None:
     PORTFOLIO is a CSV (UTF-8, UTF-8 with BOM or GB18030; comma, semicolon or tab), Parquet,
     GeoJSON, GeoPackage or XLSX file with the columns of docs/portfolio.md.
     """
+    from climrisk.portfolio import read_portfolio
+
     result = read_portfolio(portfolio, allow_multiple_currencies=allow_multiple_currencies)
     print_portfolio_summary(result.summary(), portfolio.name)
+    for warning in result.warnings[:50]:
+        click.echo(one_line(format_warning(warning)), err=True)
+    if len(result.warnings) > 50:
+        click.echo(f"warning: ... and {len(result.warnings) - 50} more warnings", err=True)
 
 
 def _money(amount: float, currency: str | None) -> str:
@@ -37,6 +46,9 @@ def _money(amount: float, currency: str | None) -> str:
 
 def print_portfolio_summary(summary: dict, name: str, console: Console | None = None) -> None:
     """Print the validation summary: counts by type and country, value, defaults applied."""
+    from rich.console import Console
+    from rich.table import Table
+
     console = console or Console(highlight=False, width=None if sys.stdout.isatty() else 160)
     currency = summary["currency"]
     console.print(

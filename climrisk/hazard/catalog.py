@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 from climrisk.errors import InputError, InputErrors, Issue
-from climrisk.hazard.layer import HAZARDS, HazardLayer
+from climrisk.hazard.layer import HAZARDS, HazardLayer, LayerValueError
 from climrisk.hazard.sources import supported_suffixes
 
 __all__ = ["ENV_HAZARD_DATA", "HazardCatalog", "LayerKey", "default_hazard_dir", "open_catalog"]
@@ -203,6 +203,8 @@ def open_catalog(directory: str | Path | None = None) -> HazardCatalog:
     for path in candidates:
         try:
             layer = HazardLayer.from_path(path)
+        except LayerValueError:
+            raise  # values that cannot be right: stop, never assess without the layer
         except InputError as exc:
             problems.extend(Issue(str(path), f"{i.message} (layer skipped)") for i in exc.issues)
             continue

@@ -54,7 +54,9 @@ __all__ = [
     "STANDARD_INDICATORS",
     "HazardLayer",
     "LayerCheck",
+    "LayerValueError",
     "check_dataset",
+    "check_values",
     "normalise_dataarray",
 ]
 
@@ -181,7 +183,13 @@ class HazardLayer:
                 packed = source.open_raw(path)[str(ds.attrs["climrisk_indicator"])]
             except Exception:  # fall back to xarray's own decoding
                 packed = None
-        return cls._from_checked(path, ds, source.name, check, packed, packing)
+        layer = cls._from_checked(path, ds, source.name, check, packed, packing)
+        problems = check_values(layer)
+        if problems:
+            ds.close()
+            raise LayerValueError([Issue(str(path), message, column=layer.indicator,
+                                         kind="variable") for message in problems])
+        return layer
 
     @classmethod
     def from_dataset(cls, ds: xr.Dataset, path: str | Path = "<memory>") -> HazardLayer:
@@ -301,6 +309,109 @@ class HazardLayer:
             note = self.attrs.get("comment", "illustrative data for demonstration and testing")
             lines.append(f"  ILLUSTRATIVE:    {note}")
         return "\n".join(lines)
+
+
+class LayerValueError(InputErrors):
+    """A layer that opens but whose values cannot be right (exit 2: never skipped silently)."""
+
+
+_BAND_CELLS = 1 << 23  # values read at once when a layer's values are checked (~32 MB)
+
+
+def check_values(layer: HazardLayer) -> list[str]:
+    """Problems with a layer's values: all missing, not finite, or outside the indicator's range.
+
+    The whole grid is read once, in latitude bands of bounded size. Annual probabilities
+    are never negative. A Zarr store
+    with chunks missing on disk (read as the fill value) is reported too.
+    """
+    problems: list[str] = []
+    if layer.path.suffix.lower() == ".zarr":
+        problems.extend(_missing_chunks(layer))
+    packing = layer._cache.get("packing")
+    source = layer._cache["raw"] if packing is not None else layer.data
+    nlat = source.sizes["lat"]
+    per_row = max(1, int(np.prod([n for d, n in source.sizes.items() if d != "lat"])))
+    band = max(1, _BAND_CELLS // per_row)
+    chunks = source.encoding.get("chunksizes") or source.encoding.get("chunks")
+    if chunks and len(chunks) == source.ndim:  # whole chunks only: each is decompressed once
+        rows = int(chunks[list(map(str, source.dims)).index("lat")])
+        band = max(rows, band // rows * rows)
+    low, high = _value_range(layer)
+    finite = infinite = below = above = 0
+    lowest, highest = math.inf, -math.inf
+    for y0 in range(0, nlat, band):
+        values = np.asarray(source.isel(lat=slice(y0, y0 + band)).values)
+        if packing is not None:  # compare stored integers: no decoded copy of the grid
+            good = np.ones(values.shape, dtype=bool)
+            for fill in packing.fills:
+                good &= values != fill
+            up = packing.scale > 0
+            for limit_value, is_low in ((low, True), (high, False)):
+                if limit_value is None:
+                    continue
+                limit = (limit_value - packing.offset) / packing.scale
+                wrong = good & ((values < limit) if up == is_low else (values > limit))
+                count = int(np.count_nonzero(wrong))
+                if count:  # the extreme, decoded, only when there is a problem to word
+                    stored = values[wrong]
+                    ends = np.array([stored.min(), stored.max()], dtype=np.float64)
+                    ends = ends * packing.scale + packing.offset
+                    lowest, highest = min(lowest, float(ends.min())), max(highest,
+                                                                          float(ends.max()))
+                if is_low:
+                    below += count
+                else:
+                    above += count
+            finite += int(np.count_nonzero(good))
+            continue
+        else:
+            good = np.isfinite(values)
+            infinite += int(np.isinf(values).sum())
+            kept = values[good]
+        finite += int(kept.size)
+        if kept.size:
+            lowest, highest = min(lowest, float(kept.min())), max(highest, float(kept.max()))
+            if low is not None:
+                below += int((kept < low).sum())
+            if high is not None:
+                above += int((kept > high).sum())
+    name = layer.indicator
+    if finite == 0:
+        problems.append(f"variable {name} has no value anywhere (all missing)")
+    if infinite:
+        problems.append(f"variable {name} has {infinite:,} infinite values; use NaN for no data")
+    if below:
+        problems.append(f"variable {name} has {below:,} values below {low:g} (lowest "
+                        f"{lowest:g} {layer.units}); a probability cannot be negative")
+    if above:
+        problems.append(f"variable {name} has {above:,} values above {high:g} (highest "
+                        f"{highest:g} {layer.units})")
+    return problems
+
+
+def _value_range(layer: HazardLayer) -> tuple[float | None, float | None]:
+    """The valid range of a standard indicator in the layer's units (None: not checked)."""
+    standard = STANDARD_INDICATORS.get((layer.hazard, layer.indicator))
+    if standard is None or not same_units(layer.units, str(standard.get("units"))):
+        return None, None
+    if str(standard["units"]) == "1/year":  # a probability: never negative
+        return 0.0, None
+    return None, None
+
+
+def _missing_chunks(layer: HazardLayer) -> list[str]:
+    try:
+        import zarr
+
+        array = zarr.open_group(str(layer.path), mode="r")[layer.indicator]
+        written, expected = int(array.nchunks_initialized), int(array.nchunks)
+    except Exception:  # not a store zarr can inspect: the value checks still apply
+        return []
+    if written < expected:
+        return [f"variable {layer.indicator}: {expected - written:,} of {expected:,} chunks are "
+                "missing from the store (they would read as the fill value)"]
+    return []
 
 
 def _truthy(value: Any) -> bool:

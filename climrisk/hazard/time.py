@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TypeVar
 
-import numba as nb
 import numpy as np
 import xarray as xr
 
 from climrisk.hazard.layer import EPOCH_CENTRE_YEARS
+from climrisk.risk._jit import jit
 
 __all__ = ["at_horizons", "blend_epochs", "epoch_centre_year", "horizon_weights"]
 
@@ -144,7 +144,7 @@ def blend_epochs(values: np.ndarray, epoch_years: Sequence[int], years: Sequence
     return out.reshape((n, n_scen, lower.size, *rest))
 
 
-@nb.njit(cache=True, nogil=True)
+@jit()
 def _blend(values, lower, upper, weight, out):
     n, n_scen, _, n_rest = values.shape
     for i in range(n):

@@ -33,6 +33,24 @@ class SampleCache:
         self.layers_digest = layers_digest
         self.hits = 0
         self.misses = 0
+        self.clean_stale()
+
+    def describe(self, *, counted: bool = True) -> dict[str, Any]:
+        """What the run did with the cache, for the manifest and ``run.log`` (not the report).
+
+        ``counted=False``: the chunks ran in other processes (``--scheduler processes`` or a
+        Dask cluster), which use the folder only when they can reach it and whose hits and
+        misses are not seen here.
+        """
+        if counted:
+            return {"folder": str(self.folder), "used": True, "hits": self.hits,
+                    "misses": self.misses}
+        return {
+            "folder": str(self.folder.resolve()),
+            "used": "by the worker processes only where they can reach this folder",
+            "hits": None,
+            "misses": None,
+        }
 
     def key(self, chunk: pd.DataFrame, settings: tuple[Any, ...]) -> str:
         """The cache key of one chunk of assets under the given sampling settings."""
@@ -66,6 +84,32 @@ class SampleCache:
         """Store a sample atomically (write a temporary file, then rename)."""
         self.folder.mkdir(parents=True, exist_ok=True)
         temporary = self.folder / f".{key}.{os.getpid()}.tmp"
-        with temporary.open("wb") as handle:
-            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        temporary.replace(self.folder / f"{key}.pkl")
+        try:
+            with temporary.open("wb") as handle:
+                pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            temporary.replace(self.folder / f"{key}.pkl")
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
+
+    def clean_stale(self) -> int:
+        """Remove temporary files of processes that no longer run (killed while writing)."""
+        removed = 0
+        if not self.folder.is_dir():
+            return removed
+        for path in self.folder.glob(".*.tmp"):
+            pid = path.name.rsplit(".", 2)[-2] if path.name.count(".") >= 3 else ""
+            if pid.isdigit() and not _pid_alive(int(pid)):
+                path.unlink(missing_ok=True)
+                removed += 1
+        return removed
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    return True

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import platform
 from collections.abc import Iterable
@@ -11,6 +10,8 @@ from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
+
+from climrisk.io.hashing import file_sha256
 
 __all__ = ["Manifest", "file_sha256", "software_versions"]
 
@@ -28,17 +29,6 @@ _PACKAGES = (
     "numba",
     "reportlab",
 )
-
-
-def file_sha256(path: Path, chunk_size: int = 1 << 20) -> str:
-    """SHA-256 of a file (or of every file in a folder such as a Zarr store, in sorted order)."""
-    digest = hashlib.sha256()
-    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
-    for file in files:
-        with file.open("rb") as handle:
-            while chunk := handle.read(chunk_size):
-                digest.update(chunk)
-    return digest.hexdigest()
 
 
 def software_versions(packages: Iterable[str] = _PACKAGES) -> dict[str, str]:
@@ -67,6 +57,7 @@ class Manifest:
     scoring: list[dict[str, Any]] = field(default_factory=list)
     missing: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    cache: dict[str, Any] = field(default_factory=dict)
     software: dict[str, str] = field(default_factory=software_versions)
     timings_s: dict[str, float] = field(default_factory=dict)
     outputs: list[str] = field(default_factory=list)
@@ -90,6 +81,7 @@ class Manifest:
             "scoring": self.scoring,
             "missing": self.missing,
             "warnings": self.warnings,
+            "cache": self.cache,
             "software": self.software,
             "timings_s": self.timings_s,
             "outputs": self.outputs,

@@ -1,7 +1,7 @@
 """ISO 3166-1 country codes: normalising user text, and the country at a location.
 
 The boundaries are Natural Earth 1:10m admin-0 countries (public domain), packaged by
-:mod:`climrisk.data.boundaries.build`; Hong Kong (HK), Macao (MO) and Taiwan (TW) are separate
+``tools/boundaries/build.py``; Hong Kong (HK), Macao (MO) and Taiwan (TW) are separate
 units. A point inside a country polygon gets that country; a point in no polygon (at sea just off
 the coast, or in a sliver between two neighbours) gets the nearest country within
 :data:`COUNTRY_SNAP_DISTANCE_KM`, else ``None``.
@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import difflib
 import functools
-import hashlib
 import json
 import re
 import unicodedata
@@ -56,6 +55,7 @@ import shapely
 from climrisk.data.boundaries import boundaries_path, cell_countries_path
 from climrisk.data.boundaries.lookup import CELL_DEG, MIXED
 from climrisk.errors import ClimriskError
+from climrisk.io.hashing import file_sha256
 
 if TYPE_CHECKING:
     from scipy.spatial import cKDTree
@@ -272,7 +272,7 @@ def _cells() -> np.ndarray | None:
         with cell_countries_path().open("rb") as handle:
             table = pq.read_table(handle)
         metadata = json.loads((table.schema.metadata or {}).get(b"climrisk:source", b"{}"))
-        digest = hashlib.sha256(boundaries_path().read_bytes()).hexdigest()
+        digest = file_sha256(str(boundaries_path()))
     except (OSError, ValueError):
         return None
     expected = {

@@ -8,6 +8,8 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from climrisk.errors import Issue, format_warning
+
 __all__ = ["Assumption", "Portfolio"]
 
 
@@ -64,12 +66,16 @@ class Portfolio:
         Defaults applied to missing optional values.
     currency
         The portfolio's ISO 4217 currency (``None`` when no money columns or currency given).
+    warnings
+        Problems that do not stop the run but that the user should check (a point at sea, a
+        country that disagrees with the location, which sheet or layer was read, ...).
     """
 
     assets: gpd.GeoDataFrame
     source: Path
     assumptions: tuple[Assumption, ...] = field(default_factory=tuple)
     currency: str | None = None
+    warnings: tuple[Issue, ...] = field(default_factory=tuple)
 
     def __len__(self) -> int:
         return len(self.assets)
@@ -93,4 +99,5 @@ class Portfolio:
             "footprints": int(assets["has_footprint"].sum()),
             "points": int((~assets["has_footprint"]).sum()),
             "assumptions": [a.as_dict() for a in self.assumptions],
+            "warnings": [format_warning(w) for w in self.warnings],
         }

@@ -19,15 +19,16 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 
 from climrisk.errors import InputError, InputErrors, Issue
+from climrisk.io import suffixes
 from climrisk.portfolio.model import Portfolio
 from climrisk.portfolio.validate import validate_assets
 
 __all__ = ["read_asset_table", "read_portfolio"]
 
-_CSV_SUFFIXES = {".csv", ".txt", ".tsv", ".tab"}
-_VECTOR_SUFFIXES = {".geojson", ".json", ".gpkg", ".shp", ".fgb"}
-_PARQUET_SUFFIXES = {".parquet", ".pq", ".geoparquet"}
-_EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
+_CSV_SUFFIXES = suffixes.CSV_SUFFIXES
+_VECTOR_SUFFIXES = suffixes.VECTOR_SUFFIXES
+_PARQUET_SUFFIXES = suffixes.PARQUET_SUFFIXES
+_EXCEL_SUFFIXES = suffixes.EXCEL_SUFFIXES
 _DELIMITERS = (",", ";", "\t")
 # Line breaks of str.splitlines beyond CR and LF: VT, FF, FS, GS, RS (single bytes in UTF-8),
 # NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR (multi-byte).
@@ -113,16 +114,42 @@ def _read_parquet(path: Path) -> pd.DataFrame:
 def _read_vector(path: Path) -> pd.DataFrame:
     import geopandas as gpd
 
+    warnings: list[Issue] = []
+    layer = None
     try:
-        frame = gpd.read_file(path)
+        import pyogrio
+
+        layers = [str(row[0]) for row in pyogrio.list_layers(path)]
+    except Exception:  # listing is a courtesy; reading reports real problems
+        layers = []
+    if len(layers) > 1:
+        layer = layers[0]
+        warnings.append(Issue(str(path), f"the file has {len(layers)} layers "
+                              f"({', '.join(layers[:5])}); read the first, {layer!r}"))
+    try:
+        frame = gpd.read_file(path, layer=layer) if layer else gpd.read_file(path)
     except Exception as exc:  # pyogrio raises several types for unreadable files
         raise InputError(path, f"cannot read as a vector file: {_first_line(exc)}") from None
     if frame.crs is not None and frame.crs.to_epsg() != 4326:
+        bounds = frame.total_bounds if len(frame) else None
+        projected = bool(getattr(frame.crs, "is_projected", False))
+        if projected and bounds is not None and np.all(np.abs(bounds) <= 180):
+            warnings.append(Issue(str(path), f"the file declares the projected CRS "
+                                  f"{frame.crs.to_string()}, but its coordinates look like "
+                                  "degrees; check the CRS (WGS84 is EPSG:4326)"))
         try:
             frame = frame.to_crs(4326)
         except Exception as exc:
             raise InputError(path, f"cannot convert CRS {frame.crs} to WGS84: {exc}") from None
-    return _empty_check(path, pd.DataFrame(frame))
+    elif frame.crs is not None and len(frame):
+        bounds = frame.total_bounds
+        if np.any(np.abs(bounds[[0, 2]]) > 360) or np.any(np.abs(bounds[[1, 3]]) > 90):
+            warnings.append(Issue(str(path), "the file declares WGS84 degrees (EPSG:4326), but "
+                                  "its coordinates look projected (beyond +-180 / +-90); "
+                                  "check the CRS"))
+    frame = _empty_check(path, pd.DataFrame(frame))
+    frame.attrs["climrisk_warnings"] = warnings
+    return frame
 
 
 def _read_excel(path: Path) -> pd.DataFrame:
@@ -132,7 +159,50 @@ def _read_excel(path: Path) -> pd.DataFrame:
         raise InputError(path, "reading XLSX needs the 'openpyxl' package") from None
     except Exception as exc:
         raise InputError(path, f"cannot read as an Excel workbook: {_first_line(exc)}") from None
-    return _empty_check(path, frame)
+    frame = _empty_check(path, frame)
+    frame.attrs["climrisk_warnings"] = _excel_warnings(path)
+    return frame
+
+
+def _excel_warnings(path: Path) -> list[Issue]:
+    """Which sheet was read, and formulas saved without their values (read as blank)."""
+    try:
+        import openpyxl
+
+        book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+        values = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception:  # pandas read it; these notes are a courtesy
+        return []
+    warnings: list[Issue] = []
+    names = book.sheetnames
+    if len(names) > 1:
+        warnings.append(Issue(str(path), f"the workbook has {len(names)} sheets "
+                              f"({', '.join(names[:5])}); read the first, {names[0]!r}"))
+    uncached: list[tuple[int, str]] = []
+    formulas = values_rows = None
+    try:
+        formulas = book[names[0]].iter_rows(values_only=True)
+        values_rows = values[names[0]].iter_rows(values_only=True)
+        header: list[str] = []
+        for number, (raw, cached) in enumerate(zip(formulas, values_rows, strict=False)):
+            if number == 0:
+                header = ["" if v is None else str(v) for v in raw]
+                continue
+            for position, (cell, value) in enumerate(zip(raw, cached, strict=False)):
+                if isinstance(cell, str) and cell.startswith("=") and value is None:
+                    uncached.append((number, header[position] if position < len(header)
+                                     else f"#{position + 1}"))
+    finally:
+        book.close()
+        values.close()
+    for row, column in uncached[:20]:
+        warnings.append(Issue(str(path), "a formula saved without its value (written by a "
+                              "script, never opened in Excel) is read as blank; open and save "
+                              "the workbook in Excel, or write values", row=row, column=column))
+    if len(uncached) > 20:
+        warnings.append(Issue(str(path), f"... and {len(uncached) - 20} more formulas without "
+                              "values, read as blank"))
+    return warnings
 
 
 def _empty_check(path: Path, frame: pd.DataFrame) -> pd.DataFrame:

@@ -11,6 +11,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from climrisk.vocabulary import VOCABULARY
+
 __all__ = [
     "ASSET_TYPES",
     "ASSET_TYPE_ALIASES",
@@ -24,9 +26,16 @@ __all__ = [
     "normalise_token",
 ]
 
-ASSET_TYPES: tuple[str, ...] = ("data_center", "campus", "warehouse", "office", "retail", "other")
+ASSET_TYPES: tuple[str, ...] = VOCABULARY.asset_type_names
 COOLING_TYPES: tuple[str, ...] = ("air", "evaporative", "liquid", "hybrid")
 BUSINESS_UNITS: tuple[str, ...] = ("cloud", "logistics", "ecommerce", "retail", "corporate")
+# Upper bounds that no single site reaches, so that sums over a million assets stay finite
+# (1e15 in any currency is ~10 times the total assets of the largest companies): a larger
+# number is a unit or typing mistake. Energy 1e9 MWh = 1,000 TWh, ~3 % of world electricity.
+MAX_MONEY = 1e15
+# Longest asset_id and text cell accepted (ids and names appear in file names and tables).
+MAX_ID_LENGTH = 200
+MAX_TEXT_LENGTH = 1000
 
 
 @dataclass(frozen=True)
@@ -114,6 +123,7 @@ COLUMNS: tuple[Column, ...] = (
         False,
         ("buildingtiv", "tiv", "replacement_value", "asset_value"),
         0.0,
+        MAX_MONEY,
         description="replacement value",
     ),
     Column(
@@ -122,7 +132,18 @@ COLUMNS: tuple[Column, ...] = (
         False,
         ("revenue", "bi_value", "bitiv"),
         0.0,
+        MAX_MONEY,
         description="annual revenue that stops when the asset stops",
+    ),
+    Column(
+        "gross_margin",
+        "number",
+        False,
+        ("gross_margin_ratio", "gross_profit_margin"),
+        0.0,
+        1.0,
+        description="gross profit as a share of revenue: the part of lost revenue that is lost "
+        "profit (business interruption) [0-1]",
     ),
     Column("currency", "currency", False, ("ccy", "currency_code"), description="ISO 4217"),
     Column(
@@ -166,6 +187,7 @@ COLUMNS: tuple[Column, ...] = (
         False,
         ("energy_mwh", "electricity_mwh"),
         0.0,
+        1e9,
         description="annual energy use [MWh]",
     ),
     Column(
@@ -183,6 +205,7 @@ COLUMNS: tuple[Column, ...] = (
         False,
         ("water_m3", "water_use_m3"),
         0.0,
+        1e12,
         description="annual water withdrawal [m3]",
     ),
     Column(
@@ -191,6 +214,7 @@ COLUMNS: tuple[Column, ...] = (
         False,
         ("scope1",),
         0.0,
+        1e10,
         description="Scope 1 emissions [t CO2e/yr]",
     ),
     Column(
@@ -199,6 +223,7 @@ COLUMNS: tuple[Column, ...] = (
         False,
         ("scope2",),
         0.0,
+        1e10,
         description="Scope 2 emissions, market-based [t CO2e/yr]",
     ),
 )
@@ -314,36 +339,10 @@ class Default:
     source: str
 
 
-_UPTIME_2023 = "Uptime Institute Global Data Center Survey 2023: industry average annual PUE 1.58"
-_DC_SITING = (
-    "GB 50174-2017 and ANSI/TIA-942 site data centres outside the 100-year flood plain "
-    "(design assumption; override per site)"
-)
-_JRC_GRADE = "Huizinga et al. (2017) JRC depth-damage curves assume damage from ground level (0 m)"
-_NO_PROTECTION = "no protection standard known: every return period counts (conservative)"
-
-# The one table of defaults. Numbers without a publication are documented judgements and say so.
-DEFAULTS: tuple[Default, ...] = (
-    Default("pue", "data_center", 1.58, _UPTIME_2023),
-    Default(
-        "cooling",
-        "data_center",
-        "air",
-        "assumption: chilled-water / air-cooled plant, the most common design",
-    ),
-    Default("renewable_share", "data_center", 0.0, "assumption: grid mix only unless stated"),
-    Default("flood_protection_rp", "data_center", 100.0, _DC_SITING),
-    *(Default("ground_floor_elevation_m", t, 0.0, _JRC_GRADE) for t in ASSET_TYPES),
-    *(
-        Default("flood_protection_rp", t, 1.0, _NO_PROTECTION)
-        for t in ASSET_TYPES
-        if t != "data_center"
-    ),
-    *(
-        Default("renewable_share", t, 0.0, "assumption: grid mix only unless stated")
-        for t in ASSET_TYPES
-        if t != "data_center"
-    ),
+# The one table of defaults (climrisk/data/vocabulary/asset_types.toml). Numbers without a
+# publication are documented judgements and say so.
+DEFAULTS: tuple[Default, ...] = tuple(
+    Default(d.column, d.asset_type, d.value, d.source) for d in VOCABULARY.defaults
 )
 
 # Annual energy of a data centre from its IT load when not given:

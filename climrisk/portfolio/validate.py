@@ -7,6 +7,7 @@ problems are collected and raised together.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import itertools
 from collections.abc import Callable
@@ -20,9 +21,11 @@ import pyarrow.compute as pc
 import pycountry
 import shapely
 
+from climrisk.data.protection import protection_assumptions
 from climrisk.errors import InputErrors, Issue
 from climrisk.portfolio import schema
 from climrisk.portfolio.model import Assumption, Portfolio
+from climrisk.vocabulary import VOCABULARY
 
 __all__ = ["FOOTPRINT_MAX_OFFSET_KM", "MISSING_TOKENS", "validate_assets"]
 
@@ -44,14 +47,7 @@ _MISSING_SPELLINGS = pa.array(
 FOOTPRINT_MAX_OFFSET_KM = 10.0
 _EARTH_RADIUS_KM = 6371.0088
 _TEXT_KINDS = {"text", "asset_type", "cooling", "country", "currency", "wkt"}
-_DEFAULT_BUSINESS_UNIT = {
-    "data_center": "cloud",
-    "warehouse": "logistics",
-    "retail": "retail",
-    "office": "corporate",
-    "campus": "corporate",
-    "other": "corporate",
-}
+_DEFAULT_BUSINESS_UNIT = VOCABULARY.business_unit_by_asset_type
 
 
 class _Collector:
@@ -61,6 +57,7 @@ class _Collector:
         self.path = str(path)
         self.rows = rows
         self.issues: list[Issue] = []
+        self.warnings: list[Issue] = []
 
     def file(self, message: str, column: str | None = None) -> None:
         self.issues.append(Issue(self.path, message, None, column))
@@ -72,13 +69,39 @@ class _Collector:
         values: pd.Series,
         message: Callable[[str], str],
     ) -> None:
+        self._cells(self.issues, mask, column, values, message)
+
+    def warn(
+        self,
+        mask: np.ndarray | pd.Series,
+        column: str,
+        values: pd.Series,
+        message: Callable[[str], str],
+    ) -> None:
+        """Like :meth:`cells`, for problems that do not stop the run."""
+        self._cells(self.warnings, mask, column, values, message)
+
+    def _cells(
+        self,
+        into: list[Issue],
+        mask: np.ndarray | pd.Series,
+        column: str,
+        values: pd.Series,
+        message: Callable[[str], str],
+    ) -> None:
         positions = np.flatnonzero(np.asarray(mask, dtype=bool))
         for position in positions:
             raw = values.iloc[position]
             text = "" if raw is None or (isinstance(raw, float) and np.isnan(raw)) else str(raw)
-            self.issues.append(
-                Issue(self.path, message(text), int(self.rows[position]), column, text)
-            )
+            text = _short(text)
+            into.append(Issue(self.path, message(text), int(self.rows[position]), column, text))
+
+
+def _short(text: str, limit: int = 80) -> str:
+    """A cell as quoted in a message: at most ``limit`` characters, on one line."""
+    if len(text) > limit:
+        text = f"{text[: limit - 20]}...({len(text):,} characters)"
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
 
 
 def _text(series: pd.Series, missing_tokens: frozenset[str] = MISSING_TOKENS) -> pd.Series:
@@ -233,16 +256,30 @@ def validate_assets(
     path = Path(path)
     rows = np.arange(1, len(frame) + 1) if rows is None else np.asarray(rows)
     out = _Collector(path, rows)
+    warnings = list(frame.attrs.get("climrisk_warnings", ()))
+    if not frame.columns.is_unique:  # reported; the first of exactly repeated headers is read
+        seen: dict[str, int] = {}
+        for position, key in enumerate(map(str, frame.columns), start=1):
+            if key in seen:
+                out.file(
+                    f"column {_short(key)} appears twice (header cells {seen[key]} and "
+                    f"{position}); keep one",
+                    column=_short(key),
+                )
+            else:
+                seen[key] = position
+        frame = frame.loc[:, ~frame.columns.duplicated()]
     found = _map_headers(frame, out)
-    if not {"asset_id", "asset_type"} <= found.keys() or (
-        not ({"latitude", "longitude"} <= found.keys()) and "geometry" not in found
-    ):
-        raise InputErrors(out.issues)
     frame = frame.reset_index(drop=True)
     clean = pd.DataFrame(index=frame.index)
 
-    _check_ids(frame[found["asset_id"]], _column_name(found, "asset_id"), out, clean)
-    _check_asset_types(frame[found["asset_type"]], _column_name(found, "asset_type"), out, clean)
+    # A missing required column is reported with every problem of the columns that are there.
+    if "asset_id" in found:
+        _check_ids(frame[found["asset_id"]], _column_name(found, "asset_id"), out, clean)
+    if "asset_type" in found:
+        _check_asset_types(
+            frame[found["asset_type"]], _column_name(found, "asset_type"), out, clean
+        )
     for column in schema.COLUMNS:
         if column.kind == "number" and column.name not in ("latitude", "longitude"):
             _check_number(frame, found, column, out, clean)
@@ -253,6 +290,8 @@ def validate_assets(
         if "name" in found
         else pd.Series(pd.NA, index=frame.index, dtype="string")
     )
+    if "name" in found:
+        _check_length(clean["name"], _column_name(found, "name"), schema.MAX_TEXT_LENGTH, out)
     if "business_unit" in found:
         distinct, codes = _distinct(frame[found["business_unit"]])
         clean["business_unit"] = _spread(_text(distinct).str.lower(), codes, frame.index)
@@ -263,13 +302,22 @@ def validate_assets(
 
     if out.issues:
         raise InputErrors(sorted(out.issues, key=lambda i: (i.row or 0, i.column or "")))
-    return _build_portfolio(clean, path, rows, currency)
+    portfolio = _build_portfolio(clean, path, rows, currency, out)
+    warnings.extend(sorted(out.warnings, key=lambda i: (i.row or 0, i.column or "")))
+    return dataclasses.replace(portfolio, warnings=tuple(warnings))
+
+
+def _check_length(values: pd.Series, column: str, limit: int, out: _Collector) -> None:
+    too_long = (values.str.len() > limit).fillna(False).to_numpy(dtype=bool)
+    if too_long.any():
+        out.cells(too_long, column, values, lambda t: f"{t} is longer than {limit:,} characters")
 
 
 def _check_ids(values: pd.Series, column: str, out: _Collector, clean: pd.DataFrame) -> None:
     ids = values.astype("string").str.strip()
     blank = ids.isna() | (ids == "")
     out.cells(blank, column, values, lambda _: "asset_id is blank; every asset needs a unique id")
+    _check_length(ids, column, schema.MAX_ID_LENGTH, out)
     if not pd.Index(ids).is_unique:  # a hash check first: grouping the rows costs more
         duplicated = ids.duplicated(keep=False) & ~blank
         if duplicated.any():
@@ -446,6 +494,11 @@ def _check_geometry(
             lambda t: f"'{t[:40]}' is not valid WKT (expected POLYGON((lon lat, ...)))",
         )
     present = ~shapely.is_missing(geoms)
+    empty = present & shapely.is_empty(geoms)
+    out.cells(
+        empty, name, raw, lambda _: "geometry is empty; give a footprint or leave the cell blank"
+    )
+    present &= ~empty
     kinds = shapely.get_type_id(geoms)
     polygonal = present & np.isin(kinds, (3, 6))  # Polygon, MultiPolygon
     point = present & (kinds == 0)
@@ -470,6 +523,22 @@ def _check_geometry(
 
         out.cells(invalid, name, raw, invalid_message)
     bounds = shapely.bounds(geoms)
+    crossing = polygonal & ~invalid & (bounds[:, 2] - bounds[:, 0] > 180)
+    if crossing.any():
+        split, too_wide = _split_antimeridian(geoms[crossing])
+        wide = np.zeros(len(values), dtype=bool)
+        wide[np.flatnonzero(crossing)[too_wide]] = True
+        out.cells(
+            wide,
+            name,
+            raw,
+            lambda _: "footprint spans more than 180 degrees of longitude, even read across "
+            "the 180th meridian; check the coordinates (WKT is longitude latitude)",
+        )
+        geoms[crossing] = split
+        invalid |= wide
+        bounds = shapely.bounds(geoms)
+        bounds[crossing] = np.nan_to_num(bounds[crossing])  # split parts touch +-180 exactly
     outside = present & (
         (bounds[:, 0] < -180) | (bounds[:, 2] > 180) | (bounds[:, 1] < -90) | (bounds[:, 3] > 90)
     )
@@ -507,6 +576,37 @@ def _check_geometry(
         )
     series = pd.Series(np.where(good_polygon, geoms, None), index=raw.index, dtype=object)
     return series, good_polygon
+
+
+def _split_antimeridian(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Footprints written across the 180th meridian (179.9 ... -179.9) as two parts.
+
+    A polygon wider than 180 degrees of longitude is read as crossing the meridian: its western
+    longitudes are moved east by 360 degrees, and the result is cut at 180 into an eastern and a
+    western part (a MultiPolygon within [-180, 180]).
+
+    Returns
+    -------
+    split
+        The footprints, each a MultiPolygon (or Polygon) within WGS84 bounds.
+    too_wide
+        Footprints still wider than 180 degrees after the shift (left as given).
+    """
+
+    def east_of_zero(xy: np.ndarray) -> np.ndarray:
+        return np.column_stack([np.where(xy[:, 0] < 0, xy[:, 0] + 360.0, xy[:, 0]), xy[:, 1]])
+
+    shifted = shapely.transform(geoms, east_of_zero)
+    bounds = shapely.bounds(shifted)
+    too_wide = (bounds[:, 2] - bounds[:, 0] > 180) | ~shapely.is_valid(shifted)
+    east = shapely.intersection(shifted, shapely.box(0.0, -90.0, 180.0, 90.0))
+    west = shapely.transform(
+        shapely.intersection(shifted, shapely.box(180.0, -90.0, 360.0, 90.0)),
+        lambda xy: xy - np.array([360.0, 0.0]),
+    )
+    parts = shapely.union(east, west)
+    split = np.where(too_wide, geoms, parts)
+    return split, too_wide
 
 
 def _haversine_km(
@@ -613,18 +713,73 @@ def _check_currency(
     return str(currencies[counts.index[0]]) if len(counts) else None
 
 
+def _location_warnings(
+    clean: pd.DataFrame, located: pd.api.extensions.ExtensionArray, out: _Collector
+) -> None:
+    """Warn on (0, 0), on points at sea beyond the coastal snap, and on a wrong-looking country.
+
+    A given country disagrees with the location when neither the point nor any point 0.15
+    degrees (~15 km) north, south, east or west of it lies in that country.
+    """
+    from climrisk.portfolio import countries
+
+    lon = clean["longitude"].to_numpy(dtype=float)
+    lat = clean["latitude"].to_numpy(dtype=float)
+
+    def place(mask: np.ndarray) -> Callable[[str], str]:
+        points = iter(zip(lat[mask], lon[mask], strict=True))
+        return lambda _: "({:g}, {:g})".format(*next(points))
+
+    zero = (lat == 0) & (lon == 0)
+    at_zero = place(zero)
+    out.warn(zero, "latitude", clean["latitude"],
+             lambda t: f"the location is {at_zero(t)}, in the Gulf of Guinea; is it missing?")
+    at_sea = pd.isna(np.asarray(located, dtype=object)) & ~zero
+    snap = countries.COUNTRY_SNAP_DISTANCE_KM
+    sea = place(at_sea)
+    out.warn(
+        at_sea, "latitude", clean["latitude"],
+        lambda t: f"{sea(t)} is at sea, more than {snap:g} km from any coast; check the "
+        "coordinates (latitude and longitude swapped?)",
+    )
+    given = pd.Series(clean["country"].array, dtype="string")
+    found_at = pd.Series(located, dtype="string")
+    differ = (given != found_at).fillna(False).to_numpy(dtype=bool)
+    if differ.any():
+        near = np.zeros(int(differ.sum()), dtype=bool)
+        expected = given[differ].to_numpy(dtype=object)
+        for dlon, dlat in ((0.15, 0.0), (-0.15, 0.0), (0.0, 0.15), (0.0, -0.15)):
+            nearby = countries.country_codes_at(
+                lon[differ] + dlon, np.clip(lat[differ] + dlat, -90.0, 90.0)
+            )
+            near |= np.asarray(nearby, dtype=object) == expected
+        differ[np.flatnonzero(differ)[near]] = False
+    found = iter(found_at[differ].tolist())
+    out.warn(
+        differ, "country", clean["country"],
+        lambda t: f"country {t} disagrees with the location, which is in {next(found)}; check "
+        "the country or the coordinates",
+    )
+
+
 def _build_portfolio(
-    clean: pd.DataFrame, path: Path, rows: np.ndarray, currency: str | None
+    clean: pd.DataFrame,
+    path: Path,
+    rows: np.ndarray,
+    currency: str | None,
+    out: _Collector | None = None,
 ) -> Portfolio:
     from climrisk.portfolio import countries
 
     assumptions: list[Assumption] = []
     missing_country = clean["country"].isna().to_numpy()
+    located = countries.country_codes_at(
+        clean["longitude"].to_numpy(dtype=float), clean["latitude"].to_numpy(dtype=float)
+    )
+    if out is not None:
+        _location_warnings(clean, located, out)
     if missing_country.any():
-        derived = countries.country_codes_at(
-            clean["longitude"].to_numpy()[missing_country],
-            clean["latitude"].to_numpy()[missing_country],
-        )
+        derived = located[missing_country]
         country = clean["country"].array.copy()
         country[missing_country] = derived
         clean["country"] = country
@@ -642,6 +797,7 @@ def _build_portfolio(
                 )
             )
     _apply_defaults(clean, assumptions)
+    assumptions.extend(Assumption(*item) for item in protection_assumptions(clean))
     points = shapely.points(clean[["longitude", "latitude"]].to_numpy())
     if "footprint" in clean:
         points = np.where(clean["has_footprint"].to_numpy(), clean["footprint"].to_numpy(), points)

@@ -236,7 +236,8 @@ def data_and_limitations(kit: Kit, data: ResultsFolder) -> list[Flowable]:
                          [133, 90, 90, 90, 90], small=True, align_right=(1, 2, 3, 4)))
     out.append(kit.para(kit.t("coverage_note"), "note"))
     missing = [str(m.get("hazard", m)) if isinstance(m, dict) else str(m)
-               for m in manifest.get("missing") or []]
+               for m in manifest.get("missing") or []
+               if not (isinstance(m, dict) and m.get("reason") == "no model")]
     if missing:
         out.append(kit.para(kit.t("not_assessed_hazards",
                                   hazards=tr.join([tr.hazard(h) for h in missing]))))

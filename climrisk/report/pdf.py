@@ -15,8 +15,6 @@ the PDF is written in reportlab's invariant mode, and its creation date is the m
 
 from __future__ import annotations
 
-import os
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -28,6 +26,7 @@ from reportlab.platypus.doctemplate import BaseDocTemplate
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from climrisk.errors import InputError
+from climrisk.io.atomic import atomic_file
 from climrisk.report.annex import appendix, data_and_limitations, methodology
 from climrisk.report.charts import draw_text, make_drawing
 from climrisk.report.fonts import FontSet, build_fontset
@@ -274,19 +273,10 @@ def render_pdf(
     story = _story(kit, data)
     title = f"{tr.t('report_title')} – {data.company}" if data.company else tr.t("report_title")
     out.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    os.close(handle)
-    try:
-        doc = _Document(temp_name, kit=kit, data=data, title=title, author="climrisk",
+    with atomic_file(out) as temp_name:
+        doc = _Document(str(temp_name), kit=kit, data=data, title=title, author="climrisk",
                         lang=lang)
         doc.multiBuild(story, canvasmaker=_make_canvas(
             data.manifest.get("created"), title, data.company or "climrisk",
             tr.t("report_subtitle"), lang, fonts.body))
-        umask = os.umask(0)
-        os.umask(umask)
-        Path(temp_name).chmod(0o666 & ~umask)  # mkstemp files are owner-only
-        os.replace(temp_name, out)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
     return out

@@ -24,6 +24,7 @@ import pandas as pd
 
 from climrisk.errors import ClimriskError, InputError
 from climrisk.transition.drivers import CHANNELS
+from climrisk.vocabulary import VOCABULARY
 
 __all__ = [
     "ASSET_RESULT_COLUMNS",
@@ -34,24 +35,9 @@ __all__ = [
     "read_results",
 ]
 
-HAZARD_ORDER: tuple[str, ...] = (
-    "extreme_heat",
-    "extreme_cold",
-    "riverine_flood",
-    "pluvial_flood",
-    "coastal_flood",
-    "tropical_cyclone",
-    "landslide",
-    "wildfire",
-    "water_stress",
-    "drought",
-)
-_HAZARD_CATEGORY = {
-    h: ("chronic" if h in ("water_stress", "drought") else "acute") for h in HAZARD_ORDER
-}
-ASSET_TYPE_ORDER: tuple[str, ...] = (
-    "data_center", "campus", "warehouse", "office", "retail", "other",
-)
+HAZARD_ORDER: tuple[str, ...] = VOCABULARY.hazards
+_HAZARD_CATEGORY = VOCABULARY.hazard_category
+ASSET_TYPE_ORDER: tuple[str, ...] = VOCABULARY.asset_type_names
 RISK_CATEGORIES = ("policy_and_legal", "technology", "market", "reputation")
 OPPORTUNITY_CATEGORIES = (
     "resource_efficiency", "energy_source", "products_and_services", "markets",

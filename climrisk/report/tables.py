@@ -16,19 +16,12 @@ import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
 from climrisk.engine import Assessment
+from climrisk.io.formula import FORMULA_START
+from climrisk.io.formula import formula_cells as _formula_cells
 
 __all__ = ["CSV_ASSET_LIMIT", "write_tables"]
 
 CSV_ASSET_LIMIT = 100_000
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _formula_cells(values: pd.Series) -> pd.Series:
-    """Which text values a spreadsheet would run as a formula (numbers such as ``-5`` are not)."""
-    text = values.astype("string")
-    risky = text.str.startswith(_FORMULA_PREFIXES).fillna(False)
-    numeric = pd.to_numeric(text.where(risky), errors="coerce").notna()
-    return (risky & ~numeric).astype(bool)
 
 
 def _quoted(values: pd.Series, mask: pd.Series) -> pd.Series:
@@ -100,7 +93,7 @@ def write_csv_fast(frame: pd.DataFrame | pa.Table | Iterable[pa.RecordBatch], pa
 
 _CSV_SLICE_ROWS = 200_000
 _CSV_THREADS = max(1, min(os.cpu_count() or 1, 4))
-_RISKY = "^[=+\\-@\\t\\r]"  # _FORMULA_PREFIXES as a regular expression
+_RISKY = FORMULA_START
 
 
 def _parquet_rows(path: Path) -> pa.Table | Iterator[pa.RecordBatch]:

@@ -4,14 +4,15 @@ For every asset, scenario, horizon and quantile the kernel walks the return peri
 blends the two bracketing epochs to the horizon year (contracts.md, linear between epoch
 centre years, in the layer's float type as :func:`climrisk.hazard.time.at_horizons` does),
 turns the intensity into the level the model reads (depth above the critical floor for floods),
-evaluates the damage and downtime curves (:class:`climrisk.vulnerability.EventCurves`), zeroes
-return periods at or below the protection standard, and integrates with the contract's
-trapezoid rule (:func:`climrisk.vulnerability.expected_annual_damage`) and the 1-in-100 loss
-(:func:`climrisk.vulnerability.loss_at_return_period`). Nothing of size assets x return periods
-is ever allocated; the numpy functions named above are the reference the tests compare with.
+evaluates the damage and downtime curves (:class:`climrisk.vulnerability.EventCurves`) at the
+return periods the protection standard leaves, and integrates them with the contract's rule
+(:func:`climrisk.vulnerability.ead.protected_ead`, the one implementation, which
+:func:`~climrisk.vulnerability.expected_annual_damage` also runs) and takes the 1-in-100 loss
+(:func:`~climrisk.vulnerability.ead.event_loss`). Nothing of size assets x return periods is
+ever allocated.
 
-Compiled with numba once per machine (``cache=True``) and run without the GIL, so chunks can
-be computed on several threads.
+Compiled with numba when available (:mod:`climrisk.risk._jit`: cached across processes, run
+without the GIL, so chunks can be computed on several threads); plain Python otherwise.
 """
 
 from __future__ import annotations
@@ -19,49 +20,24 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 
-import numba as nb
 import numpy as np
 
 from climrisk.errors import ClimriskError
 from climrisk.hazard.time import horizon_weights
-from climrisk.vulnerability.event_curves import EMANUEL, NO_CURVE, PIECEWISE, CurveSet, EventCurves
+from climrisk.risk._jit import jit
+from climrisk.vulnerability.ead import (
+    between,
+    event_loss,
+    first_needed,
+    protected_ead,
+    return_period_weight,
+)
+from climrisk.vulnerability.event_curves import NO_CURVE, CurveSet, EventCurves, curve_value
 
 __all__ = ["acute_expected_losses", "intensity_at_return_period"]
 
 
-@nb.njit(cache=True, nogil=True, inline="always")
-def _curve(kind, x, points, values, c, k, v_half, v_thresh, scale):
-    """One channel of one asset at ``level`` x (see :class:`CurveSet`).
-
-    Piecewise curves are ``np.interp(x, points[c, :k], values[c, :k])``. Only scalars and the
-    two tables are passed: array arguments cost a reference count per call, which at one call
-    per value would outweigh the arithmetic.
-    """
-    if x != x:
-        return np.nan
-    if kind == PIECEWISE:
-        if c < 0:
-            return np.nan
-        if x <= points[c, 0]:
-            y = values[c, 0]
-        elif x >= points[c, k - 1]:
-            y = values[c, k - 1]
-        else:
-            j = 0
-            while points[c, j + 1] <= x:
-                j += 1
-            slope = (values[c, j + 1] - values[c, j]) / (points[c, j + 1] - points[c, j])
-            y = slope * (x - points[c, j]) + values[c, j]
-        return y * scale
-    if kind == EMANUEL:
-        vn = max(x - v_thresh, 0.0) / (v_half - v_thresh)
-        cube = vn * vn * vn
-        y = 1.0 if np.isinf(cube) else cube / (1.0 + cube)
-        return y * scale
-    return np.nan
-
-
-@nb.njit(cache=True, nogil=True)
+@jit()
 def _kernel(
     values, rows, out_rows, lower, upper, weight, order, return_periods, probability,
     protection, floor, use_floor, target_rp, hi, target_weight,
@@ -76,6 +52,7 @@ def _kernel(
     for j in range(rows.shape[0]):  # asset rows[j]: curves row j, output row out_rows[j]
         i, o = rows[j], out_rows[j]
         prot, fl = protection[j], floor[j]
+        first = first_needed(return_periods, prot)
         dc, tc = d_index[j], t_index[j]
         dk = d_counts[dc] if dc >= 0 else 0
         tk = t_counts[tc] if tc >= 0 else 0
@@ -97,11 +74,10 @@ def _kernel(
                         downtime[o, s, h, q] = downtime[o, 0, 0, 0]
                         loss[o, s, h, q] = loss[o, 0, 0, 0]
                         continue
-                    for r in range(n_rp):
-                        if return_periods[r] <= prot:
-                            damage[r] = 0.0
-                            days[r] = 0.0
-                            continue
+                    for r in range(first):  # removed by the protection standard
+                        damage[r] = 0.0
+                        days[r] = 0.0
+                    for r in range(first, n_rp):
                         rr = order[r]
                         x = values[i, s, e0, rr, q]
                         if w > 0:  # the blend in the layer's float type, as at_horizons does
@@ -109,29 +85,16 @@ def _kernel(
                         level = np.float64(x)
                         if use_floor and level == level:
                             level = max(level - fl, 0.0) if level > 0.0 else 0.0
-                        damage[r] = _curve(d_kind, level, d_points, d_values, dc, dk, dv,
+                        damage[r] = curve_value(d_kind, level, d_points, d_values, dc, dk, dv,
                                            d_v_thresh, ds)
-                        days[r] = _curve(t_kind, level, t_points, t_values, tc, tk, tv,
+                        days[r] = curve_value(t_kind, level, t_points, t_values, tc, tk, tv,
                                          t_v_thresh, ts)
-                    total_d = probability[n_rp - 1] * damage[n_rp - 1]
-                    total_t = probability[n_rp - 1] * days[n_rp - 1]
-                    for r in range(n_rp - 1):
-                        step = probability[r] - probability[r + 1]
-                        total_d += step * (damage[r] + damage[r + 1]) / 2.0
-                        total_t += step * (days[r] + days[r + 1]) / 2.0
-                    ead[o, s, h, q] = total_d
-                    downtime[o, s, h, q] = total_t
-                    if target_rp <= prot:
-                        loss[o, s, h, q] = 0.0
-                    elif n_rp == 1:
-                        loss[o, s, h, q] = damage[0]
-                    else:
-                        loss[o, s, h, q] = (
-                            damage[hi - 1] * (1.0 - target_weight) + damage[hi] * target_weight
-                        )
+                    ead[o, s, h, q] = protected_ead(return_periods, probability, damage, prot)
+                    downtime[o, s, h, q] = protected_ead(return_periods, probability, days, prot)
+                    loss[o, s, h, q] = event_loss(damage, hi, target_weight, target_rp, prot)
 
 
-@nb.njit(cache=True, nogil=True)
+@jit()
 def _at_return_period(values, lower, upper, weight, order, hi, target_weight, out):
     n, n_scen, _, n_rp, n_q = values.shape
     a, b = order[max(hi - 1, 0)], order[hi]
@@ -148,9 +111,7 @@ def _at_return_period(values, lower, upper, weight, order, hi, target_weight, ou
                     if n_rp == 1:
                         out[i, s, h, q] = np.float64(xb)
                     else:
-                        out[i, s, h, q] = (
-                            np.float64(xa) * (1.0 - target_weight) + np.float64(xb) * target_weight
-                        )
+                        out[i, s, h, q] = between(np.float64(xa), np.float64(xb), target_weight)
 
 
 def _plan(
@@ -187,19 +148,10 @@ def _axes(epoch_years: tuple[int, ...], horizon_years: tuple[int, ...],
     rps = np.asarray(rps_in, dtype=np.float64)
     if not np.all(np.isfinite(rps)) or np.any(rps < 1.0) or np.unique(rps).size != rps.size:
         raise ClimriskError(f"return periods must be finite, distinct and >= 1: {rps.tolist()}")
-    if not np.isfinite(target_rp) or target_rp <= 0:
-        raise ClimriskError(f"return_period must be > 0, got {target_rp!r}")
     lower, upper, t = horizon_weights(epoch_years, horizon_years)
     order = np.argsort(rps, kind="stable")
     sorted_rp = rps[order]
-    logs = np.log(sorted_rp)
-    target = float(np.clip(np.log(target_rp), logs[0], logs[-1]))
-    hi = int(np.clip(np.searchsorted(logs, target, side="left"), 1, max(rps.size - 1, 1)))
-    target_weight = (
-        (target - logs[hi - 1]) / (logs[hi] - logs[hi - 1]) if rps.size > 1 else 0.0
-    )
-    if rps.size == 1:
-        hi = 0
+    hi, target_weight = return_period_weight(sorted_rp, target_rp)
     arrays = (lower.astype(np.int64), upper.astype(np.int64), t.astype(np.dtype(dtype)),
               order.astype(np.int64), sorted_rp)
     for array in arrays:  # shared between calls and threads: never written
@@ -245,8 +197,8 @@ def acute_expected_losses(
     curves
         The model for the assets computed (:class:`~climrisk.vulnerability.EventCurves`).
     protection_rp
-        Protection standard per asset computed; return periods at or below it do no damage;
-        NaN or ``None`` means none. [years]
+        Protection standard per asset computed: it removes every event more frequent than
+        itself (:mod:`climrisk.vulnerability.ead`); NaN or ``None`` means none. [years]
     target_rp
         Return period of the reported event loss. [years]
     rows

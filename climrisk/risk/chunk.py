@@ -16,6 +16,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from climrisk.data.protection import default_protection
+
 __all__ = ["AssetChunk", "Coded"]
 
 T = TypeVar("T")
@@ -69,6 +71,7 @@ class AssetChunk:
         self._text: dict[str, Coded] = {}
         self._repeat: dict[int, np.ndarray] = {}
         self._memo: dict[Hashable, Any] = {}
+        self._protection: dict[str, np.ndarray] = {}
 
     @cached_property
     def type_groups(self) -> list[tuple[str, np.ndarray]]:
@@ -106,9 +109,28 @@ class AssetChunk:
         return self.numbers("annual_revenue")
 
     @cached_property
-    def protection(self) -> np.ndarray:
-        """Flood protection standard [years]."""
-        return self.numbers("flood_protection_rp")
+    def gross_profit(self) -> np.ndarray:
+        """Annual gross profit: revenue x ``gross_margin`` (1 where no margin is known)."""
+        if "gross_margin" not in self.frame:
+            return self.revenue
+        margin = self.numbers("gross_margin")
+        return self.revenue * np.where(np.isnan(margin), 1.0, margin)
+
+    def protection(self, hazard: str) -> np.ndarray:
+        """Flood protection standard for ``hazard`` [years]: the file's, else the default.
+
+        The default is the location's FLOPROS standard for the hazard, at least the design
+        standard for data centres (:func:`climrisk.data.protection.default_protection`).
+        """
+        if hazard not in self._protection:
+            given = self.numbers("flood_protection_rp")
+            gaps = np.isnan(given)
+            if gaps.any():
+                country = self.frame["country"] if "country" in self.frame else [None] * self.n
+                default = default_protection(country, self.frame["asset_type"], hazard)
+                given = np.where(gaps, default, given)
+            self._protection[hazard] = given
+        return self._protection[hazard]
 
     @cached_property
     def ids(self) -> Coded:

@@ -4,7 +4,9 @@ Whole-array throughout: every model is evaluated once per asset type on an array
 ``(asset, scenario, horizon, quantile[, return_period])``. The contract's conventions are
 applied here: expected annual damage by the trapezoid rule over exceedance probabilities,
 protection standards for floods, flood depth above the critical floor, money channels kept
-separate (``ead``, ``bi_loss``, ``opex_delta``, ``capex``). ``ead``, ``bi_loss`` and ``capex`` are
+separate (``ead``, ``bi_loss``, ``opex_delta``, ``capex``). ``bi_loss`` is lost gross profit
+(downtime days / 365 x ``annual_revenue`` x ``gross_margin``), the basis of business
+interruption cover. ``ead``, ``bi_loss`` and ``capex`` are
 levels at the horizon's climate; ``opex_delta`` is the change in annual operating cost from the
 baseline (1985-2014) climate, so a warming that lowers heating costs gives a negative value.
 """
@@ -26,6 +28,7 @@ from climrisk.risk.acute_kernel import acute_expected_losses, intensity_at_retur
 from climrisk.risk.chunk import AssetChunk, Coded
 from climrisk.risk.row_kernels import score_rows
 from climrisk.risk.scoring import SCORE_LABELS, ScoringTable
+from climrisk.vocabulary import VOCABULARY
 from climrisk.vulnerability import Prices, expected_annual_damage, loss_at_return_period
 
 __all__ = [
@@ -44,28 +47,12 @@ __all__ = [
     "block_to_arrow",
 ]
 
-# Acute and chronic as in the seed report's scenario set-up (IFRS S2 / TCFD usage).
-HAZARD_CATEGORY: dict[str, str] = {
-    "extreme_heat": "acute",
-    "extreme_cold": "acute",
-    "riverine_flood": "acute",
-    "pluvial_flood": "acute",
-    "coastal_flood": "acute",
-    "tropical_cyclone": "acute",
-    "landslide": "acute",
-    "wildfire": "acute",
-    "water_stress": "chronic",
-    "drought": "chronic",
-}
-# The indicator reported in `intensity` and scored when a hazard has several layers.
-PRIMARY_INDICATOR: dict[str, str] = {
-    "extreme_heat": "days_above_35c",
-    "extreme_cold": "days_below_minus_10c",
-    "riverine_flood": "flood_depth",
-    "pluvial_flood": "flood_depth",
-    "coastal_flood": "flood_depth",
-}
-FLOOD_HAZARDS = frozenset({"riverine_flood", "pluvial_flood", "coastal_flood"})
+# Acute and chronic as in the seed report's scenario set-up (IFRS S2 / TCFD usage); the
+# indicator reported in `intensity` and scored when a hazard has several layers; the floods.
+# All from the vocabulary table (climrisk/data/vocabulary/indicators.toml).
+HAZARD_CATEGORY: dict[str, str] = VOCABULARY.hazard_category
+PRIMARY_INDICATOR: dict[str, str] = VOCABULARY.primary_indicator
+FLOOD_HAZARDS = VOCABULARY.floor_depth_hazards
 REPORT_RETURN_PERIOD = 100.0
 _SPREAD = ("intensity", "ead", "bi_loss", "opex_delta")
 
@@ -216,7 +203,7 @@ def _layer_money(
             continue
         has_model[index] = True
         subset = chunk.subset(asset_type, index)
-        floor = chunk.protection[index] if hazard in FLOOD_HAZARDS else None
+        floor = chunk.protection(hazard)[index] if hazard in FLOOD_HAZARDS else None
         make_curves = getattr(model, "event_curves", None) if acute else None
         curves = None
         if make_curves is not None:
@@ -269,7 +256,7 @@ def _layer_money(
     if "loss_ratio" in ratios:
         money["loss_100yr"] = ratios["loss_ratio"] * chunk.value[expand]
     if "downtime_days" in ratios:
-        money["bi_loss"] = ratios["downtime_days"] / 365.0 * chunk.revenue[expand]
+        money["bi_loss"] = ratios["downtime_days"] / 365.0 * chunk.gross_profit[expand]
     return money, has_model
 
 
@@ -403,8 +390,14 @@ def _rows(
     for name in ("damage_ratio", "ead", "bi_loss", "opex_delta"):
         frame[name] = pick(name, central)
     boundaries = scoring.hazard.get((hazard, primary.indicator))
+    level = frame["intensity"]
+    if hazard in FLOOD_HAZARDS and primary.kind.startswith("acute"):
+        # the hazard class reads the 100-year depth the asset faces: none behind defences that
+        # hold the 100-year event (the reported intensity stays the undefended depth)
+        defended = chunk.protection(hazard)[repeat_asset] >= REPORT_RETURN_PERIOD
+        level = np.where(defended, np.minimum(level, 0.0), level)
     scores = score_rows(
-        frame["ead"], frame["bi_loss"], frame["opex_delta"], frame["intensity"],
+        frame["ead"], frame["bi_loss"], frame["opex_delta"], level,
         chunk.value, chunk.revenue, primary.flags, has_model,
         boundaries.values if boundaries else None, scoring.financial,
     )

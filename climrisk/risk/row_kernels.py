@@ -11,8 +11,9 @@ passes with one loop; :func:`climrisk.risk.scoring.classify` and
 
 from __future__ import annotations
 
-import numba as nb
 import numpy as np
+
+from climrisk.risk._jit import jit
 
 __all__ = ["SUM_NAMES", "score_rows", "sum_rows"]
 
@@ -36,7 +37,7 @@ _NO_DATA, _NO_MODEL = 2, 3  # flag and status codes (climrisk.risk.physical)
 _LABEL_NO_DATA = 6
 
 
-@nb.njit(cache=True, nogil=True, inline="always")
+@jit(inline=True)
 def _classify(value, bounds):
     """1 + the number of boundaries at or below ``value`` (0 for NaN or no boundaries)."""
     if value != value or bounds.shape[0] == 0:
@@ -48,7 +49,7 @@ def _classify(value, bounds):
     return out
 
 
-@nb.njit(cache=True, nogil=True)
+@jit()
 def _score_rows(ead, bi_loss, opex, intensity, value, revenue, flags, has_model, per_asset,
                 hazard_bounds, financial_bounds, score, hazard_score, financial_score, label,
                 status):
@@ -128,7 +129,7 @@ def score_rows(
     return out
 
 
-@nb.njit(cache=True, nogil=True)
+@jit()
 def _sum_rows(group, score, value, opex, capex, bi_loss, ead, loss, at_least, sums, max_score):
     for row in range(group.shape[0]):
         g = group[row]

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from climrisk.errors import InputError
+from climrisk.vocabulary import INDICATORS
 
 __all__ = [
     "DEFAULT_FINANCIAL_BOUNDARIES",
@@ -43,74 +44,23 @@ class Boundaries:
 
 
 # (hazard, indicator) -> boundaries between scores 1|2|3|4|5.
+# The values and sources are in climrisk/data/vocabulary/indicators.toml.
 DEFAULT_HAZARD_BOUNDARIES: dict[tuple[str, str], Boundaries] = {
-    ("extreme_heat", "days_above_35c"): Boundaries(
-        (5, 20, 45, 90),
-        "day/year",
-        "climrisk classes; cf. ETCCDI SU35-type counts (Zhang et al. 2011, doi:10.1002/wcc.147)",
-    ),
-    ("extreme_heat", "cooling_degree_days"): Boundaries(
-        (500, 1500, 2500, 3500),
-        "K*day/year",
-        "climrisk classes for base-18 °C cooling degree days",
-    ),
-    ("extreme_cold", "days_below_minus_10c"): Boundaries(
-        (5, 20, 45, 90),
-        "day/year",
-        "climrisk classes, symmetric with the heat-day classes",
-    ),
-    ("extreme_cold", "heating_degree_days"): Boundaries(
-        (1000, 2500, 4000, 5500),
-        "K*day/year",
-        "climrisk classes for base-18 °C heating degree days",
-    ),
-    ("riverine_flood", "flood_depth"): Boundaries(
-        (0.05, 0.5, 1.0, 2.0),
-        "m",
-        "100-year depth classes; 0.5 m and 2 m are steps of the JRC curves (Huizinga et al. 2017, "
-        "EUR 28552 EN, doi:10.2760/16510)",
-    ),
-    ("pluvial_flood", "flood_depth"): Boundaries(
-        (0.05, 0.3, 0.5, 1.0),
-        "m",
-        "100-year depth classes for surface water flooding",
-    ),
-    ("coastal_flood", "flood_depth"): Boundaries(
-        (0.05, 0.5, 1.0, 2.0),
-        "m",
-        "100-year depth classes, as for riverine flooding",
-    ),
-    ("tropical_cyclone", "max_wind_speed"): Boundaries(
-        (25.7, 33.0, 43.0, 58.0),
-        "m/s",
-        "100-year 1-min wind: 25.7 m/s damage threshold (Emanuel 2011, "
-        "doi:10.1175/WCAS-D-11-00007.1); "
-        "33, 43, 58 m/s Saffir-Simpson categories 1, 2 and 4",
-    ),
-    ("landslide", "annual_probability"): Boundaries(
-        (1e-4, 1e-3, 3e-3, 1e-2),
-        "1/year",
-        "climrisk classes of annual landslide probability",
-    ),
-    ("wildfire", "days_fwi_above_30"): Boundaries(
-        (5, 15, 30, 60),
-        "day/year",
-        "climrisk classes of high fire-danger days (FWI > 30)",
-    ),
-    ("water_stress", "water_stress_ratio"): Boundaries(
-        (0.1, 0.2, 0.4, 0.8),
-        "1",
-        "WRI Aqueduct 4.0 baseline water stress categories (Kuzma et al. 2023, WRI technical note)",
-    ),
-    ("drought", "consecutive_dry_days"): Boundaries(
-        (20, 40, 60, 100),
-        "day",
-        "climrisk classes of the ETCCDI CDD index",
-    ),
+    key: Boundaries(i.score_boundaries, i.units, i.score_source)
+    for key, i in INDICATORS.items()
 }
 
 # Annual impact as a share of value (or revenue): boundaries between scores 1|2|3|4|5.
-DEFAULT_FINANCIAL_BOUNDARIES: tuple[float, float, float, float] = (0.0005, 0.002, 0.005, 0.01)
+DEFAULT_FINANCIAL_BOUNDARIES: tuple[float, float, float, float] = (0.0001, 0.0005, 0.0025, 0.01)
+"""Annual impact as a share of value between scores 1|2|3|4|5: 0.01 %, 0.05 %, 0.25 %, 1 %.
+
+Anchored on the average annual loss (AAL) that catastrophe models give commercial property,
+about 0.01-0.5 % of insured value a year, the loss-cost basis of property cat pricing (e.g.
+Grossi & Kunreuther 2005, *Catastrophe Modeling*, Springer, ch. 2 and 5): below 0.01 % (1) is
+under the cat-model range, 0.01-0.05 % (2) and 0.05-0.25 % (3) its lower and middle part,
+0.25-1 % (4) its top (high-hazard coastal and flood-plain sites), 1 % and more (5) beyond it,
+a loss cost at which standard cover is hard to place. The band edges inside that range are
+climrisk's choice."""
 
 
 @dataclass(frozen=True)

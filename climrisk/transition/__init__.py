@@ -2,11 +2,21 @@
 
 Public API: :func:`read_pathways`, :class:`TransitionPathway`, :class:`TransitionSettings`,
 :func:`assess_transition`, :class:`TransitionResult`, and the country -> region map
-(:func:`read_country_regions`). See ``docs/transition.md``.
+(:func:`read_country_regions`); summaries that keep expected cost, cost at risk and opportunity
+apart (:func:`transition_summary`, :func:`top_transition_items`, :func:`target_sensitivity`).
+See ``docs/transition.md``.
 """
 
 from climrisk.transition.assess import TransitionResult, assess_transition
-from climrisk.transition.drivers import CHANNELS, DEFAULT_HORIZONS, DRIVERS, MATRIX_COLUMNS, Driver
+from climrisk.transition.drivers import (
+    BASES,
+    CHANNELS,
+    DEFAULT_HORIZONS,
+    DRIVERS,
+    EXTRA_COLUMNS,
+    MATRIX_COLUMNS,
+    Driver,
+)
 from climrisk.transition.pathway import (
     DEFAULT_PATHWAY_FILE,
     REQUIRED_VARIABLES,
@@ -21,13 +31,20 @@ from climrisk.transition.settings import (
     TransitionSettings,
     default_usd_per_unit,
 )
+from climrisk.transition.summary import (
+    target_sensitivity,
+    top_transition_items,
+    transition_summary,
+)
 
 __all__ = [
+    "BASES",
     "CHANNELS",
     "DEFAULT_FX_TO_USD",
     "DEFAULT_HORIZONS",
     "DEFAULT_PATHWAY_FILE",
     "DRIVERS",
+    "EXTRA_COLUMNS",
     "MATRIX_COLUMNS",
     "REQUIRED_VARIABLES",
     "VARIABLES",
@@ -40,4 +57,7 @@ __all__ = [
     "normalise_scenario",
     "read_country_regions",
     "read_pathways",
+    "target_sensitivity",
+    "top_transition_items",
+    "transition_summary",
 ]

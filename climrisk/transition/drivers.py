@@ -11,11 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = [
+    "BASES",
     "CHANNELS",
     "CURRENCY_UNITS",
     "DEFAULT_HORIZONS",
     "DRIVERS",
     "DRIVER_BY_NAME",
+    "EXTRA_COLUMNS",
     "MATRIX_COLUMNS",
     "OPPORTUNITY_CATEGORIES",
     "RISK_CATEGORIES",
@@ -46,6 +48,15 @@ CHANNELS: tuple[str, ...] = (
     "asset_value_down",
     "financing_cost_up",
 )
+# Added after the channels (contract additions, docs/transition.md section 6): the kind of number
+# and its range. Rows of different bases are never added together.
+EXTRA_COLUMNS: tuple[str, ...] = ("basis", "financial_low", "financial_high")
+BASES: dict[str, str] = {
+    "expected": "expected annual cost (risks) under the pathway",
+    "at_risk": "cost at risk: a range at a stated confidence, not an expected cost",
+    "opportunity": "expected annual benefit (opportunities)",
+    "sensitivity": "what-if: the expected cost if a company target is not met",
+}
 DEFAULT_HORIZONS: dict[str, int] = {"short": 2027, "mid": 2031, "long": 2050}
 RISK_CATEGORIES = ("policy_and_legal", "technology", "market", "reputation")
 OPPORTUNITY_CATEGORIES = (
@@ -74,6 +85,9 @@ class Driver:
         ``products_business_units``) or ``markets`` (``markets_business_units``).
     description
         One line for the report.
+    basis
+        Kind of number (:data:`BASES`): ``expected``, ``at_risk``, ``opportunity`` or
+        ``sensitivity``.
     """
 
     kind: str
@@ -84,6 +98,7 @@ class Driver:
     aggregate: str
     applies_to: str
     description: str
+    basis: str = "expected"
 
 
 DRIVERS: tuple[Driver, ...] = (
@@ -96,6 +111,17 @@ DRIVERS: tuple[Driver, ...] = (
         "sum",
         "all",
         "carbon price on Scope 1 and Scope 2 emissions (coverage / pass-through shares)",
+    ),
+    Driver(
+        "risk",
+        "policy_and_legal",
+        "carbon_price_target_missed",
+        "priced_emissions",
+        "t CO2e/yr",
+        "sum",
+        "targets",
+        "carbon cost if the clean-power target is not met (share stays at today's)",
+        "sensitivity",
     ),
     Driver(
         "risk",
@@ -135,7 +161,7 @@ DRIVERS: tuple[Driver, ...] = (
         "%",
         "mean",
         "all",
-        "energy cost change from the electricity price path",
+        "energy cost increase from the electricity price path",
     ),
     Driver(
         "risk",
@@ -155,7 +181,8 @@ DRIVERS: tuple[Driver, ...] = (
         "%",
         "mean",
         "all",
-        "energy cost at risk within the volatility band",
+        "energy cost at risk from electricity-price volatility (range at a stated confidence)",
+        "at_risk",
     ),
     Driver(
         "risk",
@@ -176,6 +203,7 @@ DRIVERS: tuple[Driver, ...] = (
         "sum",
         "data_center",
         "energy saved by bringing PUE to the limit",
+        "opportunity",
     ),
     Driver(
         "opportunity",
@@ -186,6 +214,7 @@ DRIVERS: tuple[Driver, ...] = (
         "sum",
         "other_than_data_center",
         "energy saved by on-site efficiency",
+        "opportunity",
     ),
     Driver(
         "opportunity",
@@ -196,16 +225,29 @@ DRIVERS: tuple[Driver, ...] = (
         "sum",
         "all",
         "PPAs and on-site solar below the grid price",
+        "opportunity",
+    ),
+    Driver(
+        "opportunity",
+        "energy_source",
+        "electricity_price_saving",
+        "energy_cost_saved",
+        CURRENCY_UNITS,
+        "sum",
+        "all",
+        "energy cost saving where the electricity price or premium falls below today's",
+        "opportunity",
     ),
     Driver(
         "opportunity",
         "products_and_services",
         "low_carbon_cloud_demand",
-        "additional_revenue",
-        CURRENCY_UNITS,
+        "customer_emissions_avoided",
+        "t CO2e/yr",
         "sum",
         "products",
-        "low-carbon product revenue growing with data-centre electricity demand",
+        "price premium from customers' avoided carbon cost on low-carbon compute",
+        "opportunity",
     ),
     Driver(
         "opportunity",
@@ -215,7 +257,8 @@ DRIVERS: tuple[Driver, ...] = (
         CURRENCY_UNITS,
         "sum",
         "markets",
-        "revenue from new low-carbon regions or segments",
+        "revenue from new low-carbon segments growing with the renewables share",
+        "opportunity",
     ),
 )
 DRIVER_BY_NAME: dict[str, Driver] = {d.driver: d for d in DRIVERS}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
@@ -17,9 +18,10 @@ from climrisk.transition.pathway import (
     GREEN_POWER_PREMIUM,
     GRID_INTENSITY,
     PUE_LIMIT,
+    RENEWABLE_SHARE,
     TransitionPathway,
 )
-from climrisk.transition.regions import read_country_grid_intensity
+from climrisk.transition.regions import read_carbon_price_groups, read_country_grid_intensity
 from climrisk.transition.settings import TransitionSettings
 
 __all__ = ["DriverEvaluator"]
@@ -69,11 +71,22 @@ class DriverEvaluator:
         self.fallbacks: dict[tuple[str, str], set[str]] = {}
         self.crf = m.annuity_factor(settings.annuity_rate, settings.annuity_years)
         self.masks = self._masks()
+        targets = dict(settings.clean_power_targets)
+        company = targets.pop("all", None)
+        if company is not None:
+            targets = {**{u: company for u in self.units}, **targets}
+        self.targets = {u: t for u, t in targets.items() if t}
         self._unit_masks = {
             unit: self.unit_index == self.units.index(unit)
-            for unit in settings.clean_power_targets
+            for unit in self.targets
             if unit in self.units
         }
+        self.masks["targets"] = (
+            np.isin(np.asarray(self.units, dtype=object), list(self._unit_masks))[self.unit_index]
+            if self.units
+            else np.zeros(len(assets), dtype=bool)
+        )
+        self._carbon_groups = self._carbon_group_regions(assets)
         # numeric columns, converted once
         self.s0 = _floats(assets, "s0")
         self.s1 = _floats(assets, "s1")
@@ -109,7 +122,46 @@ class DriverEvaluator:
             "markets": np.isin(units, list(self.s.markets_business_units))[self.unit_index],
         }
 
+    def _carbon_group_regions(self, assets: pd.DataFrame) -> dict[str, np.ndarray]:
+        """Per pathway id: each asset's carbon-price group region ('' = its own region)."""
+        groups = read_carbon_price_groups()
+        countries, index = _codes(assets["country"])
+        out = {}
+        for scenario, mapping in groups.items():
+            per_country = np.array([mapping.get(c, "") for c in countries] + [""], dtype=object)
+            out[scenario] = per_country[index].astype(str)
+        return out
+
     # -- pathway look-ups --------------------------------------------------------------------
+    def carbon_price(self, scenario: str, year: float) -> np.ndarray:
+        """Carbon price per asset [US$/t]: the WEO carbon-price group where the table has it.
+
+        An asset whose country belongs to an IEA carbon-price group of the pathway
+        (``carbon_price_groups.csv``) takes the group's series where the pathway table has rows
+        for that group; before the group's second point (e.g. 2025-2030 for the NZE groups, whose
+        first published year is 2030) the price runs linearly from the asset's own region value
+        at the group's first point. Other assets take their region's price.
+        """
+        own = self.value(scenario, CARBON_PRICE, year)
+        groups = self._carbon_groups.get(scenario)
+        if groups is None or not self.p.has(scenario, CARBON_PRICE):
+            return own
+        available = {r.casefold() for r in self.p.regions_of(scenario, CARBON_PRICE)}
+        use = np.array([g != "" and g.casefold() in available for g in groups], dtype=bool)
+        if not use.any():
+            return own
+        years = self.p.years_of(scenario, CARBON_PRICE)
+        grp, _ = self.p.lookup(scenario, CARBON_PRICE, year, np.where(use, groups, "World"))
+        if len(years) > 1 and year < years[1]:
+            first, second = float(years[0]), float(years[1])
+            w = max(0.0, (second - max(year, first)) / (second - first))
+            own_first = self.value(scenario, CARBON_PRICE, first)
+            grp_first, _ = self.p.lookup(
+                scenario, CARBON_PRICE, first, np.where(use, groups, "World")
+            )
+            grp = grp + w * (own_first - grp_first)
+        return np.where(use, grp, own)
+
     def value(self, scenario: str, variable: str, year: float) -> np.ndarray:
         """One pathway variable per asset in ``year`` (region, else World); records fallbacks."""
         values, fell = self.p.lookup(scenario, variable, year, self._regions)
@@ -211,9 +263,7 @@ class DriverEvaluator:
         """Every driver's metric, weight and channel amounts per asset (report currency/yr)."""
         return dict(self.drivers(scenario, year))
 
-    def drivers(
-        self, scenario: str, year: float
-    ) -> Iterator[tuple[str, dict[str, np.ndarray]]]:
+    def drivers(self, scenario: str, year: float) -> Iterator[tuple[str, dict[str, np.ndarray]]]:
         """Each driver's name and values in :data:`DRIVERS` order, one driver at a time.
 
         Values are ``metric``, optionally ``weight``, and the channel amounts per asset
@@ -231,7 +281,7 @@ class DriverEvaluator:
 
         # clean-power path per business unit
         clean = s0.copy()
-        for unit, targets in s.clean_power_targets.items():
+        for unit, targets in self.targets.items():
             mask = self._unit_masks.get(unit)
             if mask is not None and mask.any():
                 clean[mask] = m.clean_share_path(s0[mask], targets, s.base_year, year)
@@ -244,12 +294,21 @@ class DriverEvaluator:
         s2 = s2_market if s.scope2_basis == "market" else s2_location
 
         # policy and legal
-        price = self.value(scenario, CARBON_PRICE, year) * usd
+        price = self.carbon_price(scenario, year) * usd
         cov1 = s.value_for("scope1_coverage", scenario)
         pt2 = s.value_for("scope2_pass_through", scenario)
         cost = m.carbon_cost(s1, price, cov1) + m.carbon_cost(s2, price, pt2)
         yield "carbon_price", _v(s1 * cov1 + s2 * pt2, None, opex_up=cost)
-        del price, cost, s2, s2_location, s2_base  # free per-asset arrays as soon as done
+        # what-if: the clean share stays at today's (target not met)
+        s2_missed = (
+            m.market_scope2(s2_base, s0, s0, ef_b, ef_y) if s.scope2_basis == "market" else s2
+        )
+        cost_missed = m.carbon_cost(s1, price, cov1) + m.carbon_cost(s2_missed, price, pt2)
+        yield (
+            "carbon_price_target_missed",
+            _v(s1 * cov1 + s2_missed * pt2, None, opex_up=cost_missed),
+        )
+        del cost, s2, s2_location, s2_missed, cost_missed
         compliance = s.value_for("compliance_cost_per_asset", scenario) * fx["settings"]
         yield "compliance_cost", _v(np.ones_like(s0), None, opex_up=np.full_like(s0, compliance))
 
@@ -264,28 +323,37 @@ class DriverEvaluator:
         )
         yield "pue_retrofit", _v(gap, it_mw, capex_up=capex * self.crf)
         at_risk = value * unable
-        yield "stranded_asset_impairment", _v(
-            at_risk, None, asset_value_down=at_risk * s.impairment_share * self.crf
+        yield (
+            "stranded_asset_impairment",
+            _v(at_risk, None, asset_value_down=at_risk * s.impairment_share * self.crf),
         )
         del limit, capex, unable, at_risk
 
-        # market
+        # market: increases are costs; decreases go to the saving opportunity (never netted)
         p_y = self.value(scenario, ELECTRICITY_PRICE, year) * usd
         p_b = self.value(scenario, ELECTRICITY_PRICE, base) * usd
         with np.errstate(divide="ignore", invalid="ignore"):
             change = np.where(p_b > 0, (p_y / p_b - 1.0) * 100.0, 0.0)
-        yield "electricity_price", _v(change, energy, opex_up=energy * (p_y - p_b))
-        prem_y = self.value(scenario, GREEN_POWER_PREMIUM, year) * usd
-        prem_b = self.value(scenario, GREEN_POWER_PREMIUM, base) * usd
+        price_delta = energy * (p_y - p_b)
+        yield "electricity_price", _v(change, energy, opex_up=np.maximum(price_delta, 0.0))
+        if s.certificate_price is not None:
+            prem_y = np.full_like(s0, s.certificate_price * fx["settings"])
+            prem_b = prem_y
+        else:
+            prem_y = self.value(scenario, GREEN_POWER_PREMIUM, year) * usd
+            prem_b = self.value(scenario, GREEN_POWER_PREMIUM, base) * usd
         phi = s.ppa_share_of_clean
         premium = energy * (1.0 - phi) * (clean * prem_y - s0 * prem_b)
-        yield "green_power_premium", _v(energy * clean, None, opex_up=premium)
-        band = s.value_for("volatility_band", scenario)
+        yield "green_power_premium", _v(energy * clean, None, opex_up=np.maximum(premium, 0.0))
+        sigma = s.value_for("price_volatility", scenario)
+        z = NormalDist().inv_cdf(0.5 + s.at_risk_confidence / 2.0)
+        up, down = np.expm1(z * sigma), np.expm1(-z * sigma)
         at_stake = energy * (p_y + (1.0 - phi) * clean * prem_y)
-        yield "energy_price_volatility", _v(
-            np.full_like(s0, band * 100.0), energy, opex_up=band * at_stake
-        )
-        del change, prem_y, prem_b, premium, at_stake
+        vol = _v(np.full_like(s0, up * 100.0), energy, opex_up=up * at_stake)
+        vol["low"] = _finite(down * at_stake)
+        vol["high"] = vol["opex_up"]
+        yield "energy_price_volatility", vol
+        del change, prem_b, at_stake, vol
 
         # reputation
         bench = self.benchmark(scenario)
@@ -297,16 +365,20 @@ class DriverEvaluator:
         unabated = s1 + energy * ef_b
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             misaligned = np.clip(np.where(unabated > 0, excess / unabated, 0.0), 0.0, 1.0)
-        yield "emissions_gap", _v(
-            excess,
-            None,
-            financing_cost_up=value
-            * s.debt_share_of_value
-            * s.value_for("financing_premium", scenario)
-            * misaligned,
-            revenue_down=revenue * s.value_for("customer_loss_share", scenario) * misaligned,
+            above = np.where(emissions > 0, excess / emissions, 0.0) * 100.0
+        yield (
+            "emissions_gap",
+            _v(
+                above,
+                emissions,
+                financing_cost_up=value
+                * s.debt_share_of_value
+                * s.value_for("financing_premium", scenario)
+                * misaligned,
+                revenue_down=revenue * s.value_for("customer_loss_share", scenario) * misaligned,
+            ),
         )
-        del bench_ef, emissions, excess, unabated, misaligned, s2_market, ef_y
+        del bench_ef, excess, unabated, misaligned, above
 
         # resource efficiency
         fixable = np.minimum(gap, s.max_pue_reduction)
@@ -324,19 +396,20 @@ class DriverEvaluator:
         discount = s.value_for("ppa_discount_to_grid", scenario)
         ppa = energy * phi * discount * (clean * p_y - s0 * p_b)
         yield "ppa_and_onsite_solar", _v(energy * phi * clean, None, opex_down=ppa)
+        saving = np.maximum(-price_delta, 0.0) + np.maximum(-premium, 0.0)
+        yield "electricity_price_saving", _v(saving, None, opex_down=saving)
+        del price_delta, premium, saving, prem_y
 
-        # products and services
-        d_y = self.value(scenario, DATA_CENTRE_DEMAND, year)
-        d_b = self.value(scenario, DATA_CENTRE_DEMAND, base)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            growth = np.where(d_b > 0, d_y / d_b - 1.0, 0.0)
-        extra = revenue * growth * s.value_for("low_carbon_revenue_share", scenario)
-        yield "low_carbon_cloud_demand", _v(extra, None, revenue_up=extra * s.opportunity_margin)
+        # products and services: customers' avoided carbon cost on low-carbon compute
+        avoided = np.maximum(energy * ef_y - s2_market, 0.0)
+        premium_lc = avoided * price * s.low_carbon_capture_share
+        yield "low_carbon_cloud_demand", _v(avoided, None, revenue_up=premium_lc)
+        del avoided, premium_lc, price, s2_market, ef_y, emissions
 
-        # markets
-        extra_m = (
-            revenue * s.value_for("new_market_growth_per_year", scenario) * max(year - base, 0.0)
-        )
+        # markets: new low-carbon segments grow with the renewables share of generation
+        r_y = self.value(scenario, RENEWABLE_SHARE, year)
+        r_b = self.value(scenario, RENEWABLE_SHARE, base)
+        extra_m = revenue * s.new_market_entry_share * np.maximum(np.nan_to_num(r_y - r_b), 0.0)
         yield "new_markets", _v(extra_m, None, revenue_up=extra_m * s.opportunity_margin)
 
     def pathway_notes(self) -> list[dict[str, object]]:

@@ -11,6 +11,7 @@ from climrisk.transition.drivers import (
     CURRENCY_UNITS,
     DRIVER_BY_NAME,
     DRIVERS,
+    EXTRA_COLUMNS,
     MATRIX_COLUMNS,
     OPPORTUNITY_CATEGORIES,
     RISK_CATEGORIES,
@@ -204,7 +205,7 @@ class RowCollector:
         ``material_min_impact``.
         """
         if not self.blocks:
-            return pd.DataFrame(columns=[*MATRIX_COLUMNS, *CHANNELS])
+            return pd.DataFrame(columns=[*MATRIX_COLUMNS, *CHANNELS, *EXTRA_COLUMNS])
         # one row per block x business unit with assets in the block, block-major
         stacked = {k: np.stack([b[k] for b in self._sums]) for k in self._sums[0]}
         block, unit_code = np.nonzero(stacked["count"] > 0)
@@ -223,6 +224,9 @@ class RowCollector:
         out["financial_impact"] = pick("financial_impact")
         for channel in CHANNELS:
             out[channel] = pick(channel)
+        out["basis"] = [DRIVER_BY_NAME[d].basis for d in out["driver"]]
+        out["financial_low"] = pick("financial_low")
+        out["financial_high"] = pick("financial_high")
         out["year"] = out["year"].astype(np.int64)
 
         # score denominators per business unit
@@ -241,9 +245,7 @@ class RowCollector:
         thresholds = np.asarray(settings.score_thresholds, float)
         ratio = np.where(np.isnan(ratio), -1.0, ratio)
         out["score"] = (1 + (ratio[:, None] >= thresholds[None, :]).sum(axis=1)).astype(np.int64)
-        out["material"] = (out["score"] >= settings.material_min_score) & (
-            out["financial_impact"] >= settings.material_min_impact
-        )
+        out["material"] = _materiality(out, denom, thresholds, settings)
         no_basis = sorted(set(out["business_unit"]) - set(denom.dropna().index))
         if no_basis:
             self.ev.notes.append(
@@ -263,7 +265,9 @@ class RowCollector:
             "horizon": {h: i for i, h in enumerate(horizons)},
         }
         order = np.lexsort([out[c].map(r).to_numpy() for c, r in reversed(ranks.items())])
-        matrix = out.iloc[order][[*MATRIX_COLUMNS, *CHANNELS]].reset_index(drop=True)
+        matrix = out.iloc[order][[*MATRIX_COLUMNS, *CHANNELS, *EXTRA_COLUMNS]].reset_index(
+            drop=True
+        )
         for name in (
             "kind",
             "category",
@@ -273,6 +277,7 @@ class RowCollector:
             "horizon",
             "metric",
             "metric_units",
+            "basis",
         ):
             matrix[name] = matrix[name].astype(str)
         matrix["material"] = matrix["material"].astype(bool)
@@ -351,7 +356,37 @@ def _block_sums(
         out["financial_impact"] = out[present[0]]
     else:
         out["financial_impact"] = total(impact)
+    out["financial_low"] = total(values["low"]) if "low" in values else out["financial_impact"]
+    out["financial_high"] = total(values["high"]) if "high" in values else out["financial_impact"]
     return out
+
+
+def _materiality(
+    out: pd.DataFrame, denom: pd.Series, thresholds: np.ndarray, settings: TransitionSettings
+) -> np.ndarray:
+    """Materiality per category x business unit x scenario x horizon, following the money.
+
+    A category (policy and legal, technology, market, ... ) is material for a business unit in a
+    horizon when the sum of its expected costs (risks; cost at risk counts with its high end) or
+    benefits (opportunities) scores at least ``material_min_score`` against the unit's revenue
+    and reaches ``material_min_impact``. A row is material when its category is and it
+    contributes (impact > 0). Reputation is also material where the unit's emissions exceed the
+    benchmark pathway's by ``reputation_gap_share`` or more. Sensitivity rows are never material
+    (they are what-ifs, shown beside the expected cost).
+    """
+    counted = out["basis"] != "sensitivity"
+    keys = ["kind", "category", "business_unit", "scenario", "horizon"]
+    impact = out["financial_impact"].where(counted, 0.0).clip(lower=0.0)
+    total = impact.groupby([out[k] for k in keys]).transform("sum").to_numpy(float)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        ratio = total / out["business_unit"].map(denom).to_numpy(dtype=float, na_value=np.nan)
+    ratio = np.where(np.isnan(ratio), -1.0, ratio)
+    cat_score = 1 + (ratio[:, None] >= thresholds[None, :]).sum(axis=1)
+    material = (cat_score >= settings.material_min_score) & (total >= settings.material_min_impact)
+    gap = (out["driver"] == "emissions_gap").to_numpy() & (
+        out["metric_value"].to_numpy(float) >= settings.reputation_gap_share * 100.0
+    )
+    return (material & (impact.to_numpy() > 0) | gap) & counted.to_numpy()
 
 
 def _text_codes(values: pd.Series) -> tuple[np.ndarray, list[str]]:

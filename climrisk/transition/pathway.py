@@ -11,7 +11,6 @@ ends (contracts.md, "Calculation conventions").
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -20,6 +19,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from climrisk.io.hashing import file_sha256
 
 __all__ = [
     "CARBON_PRICE",
@@ -236,12 +237,22 @@ class TransitionPathway:
         """Whether the table holds ``variable`` for ``pathway`` (any region)."""
         return (pathway, variable) in self._grids
 
+    def regions_of(self, pathway: str, variable: str) -> list[str]:
+        """Regions with rows of ``variable`` for ``pathway`` (empty when there are none)."""
+        grid = self._grids.get((pathway, variable))
+        return [] if grid is None else list(grid[1])
+
+    def years_of(self, pathway: str, variable: str) -> list[float]:
+        """Years with a point of ``variable`` for ``pathway`` in any region, sorted."""
+        grid = self._grids.get((pathway, variable))
+        return [] if grid is None else [float(y) for y in grid[2]]
+
     @property
     def sha256(self) -> str | None:
         """SHA-256 of the file read (``None`` when built in memory)."""
         if self.path is None or not self.path.exists():
             return None
-        return hashlib.sha256(self.path.read_bytes()).hexdigest()
+        return file_sha256(self.path)
 
     # -- interpolation -----------------------------------------------------------------------
     @cached_property

@@ -20,10 +20,12 @@ import pycountry
 from climrisk.errors import InputError, InputErrors, Issue
 
 __all__ = [
+    "CARBON_PRICE_GROUPS_FILE",
     "COUNTRY_GRID_INTENSITY_FILE",
     "COUNTRY_REGIONS_FILE",
     "FALLBACK_REGION",
     "country_code",
+    "read_carbon_price_groups",
     "read_country_grid_intensity",
     "read_country_regions",
     "regions_for",
@@ -33,6 +35,7 @@ __all__ = [
 _DATA = Path(__file__).resolve().parent.parent / "data" / "pathways"
 COUNTRY_REGIONS_FILE = _DATA / "country_regions.csv"
 COUNTRY_GRID_INTENSITY_FILE = _DATA / "country_grid_intensity.csv"
+CARBON_PRICE_GROUPS_FILE = _DATA / "carbon_price_groups.csv"
 FALLBACK_REGION = "Rest of world"
 
 
@@ -172,3 +175,28 @@ def read_country_grid_intensity() -> dict[str, float]:
             strict=True,
         )
     )
+
+
+def read_carbon_price_groups() -> dict[str, dict[str, str]]:
+    """IEA WEO carbon-price group of every country, per pathway id.
+
+    Returns
+    -------
+    dict
+        Pathway id (``steps``, ``nze``) -> ISO alpha-2 code -> region name of the carbon-price
+        rows (``Price|Carbon``) in the default pathway table. Countries without a group in a
+        pathway are absent (they take their pathway region's price).
+
+    References
+    ----------
+    .. [1] IEA, World Energy Outlook 2022/2023, Table B.2 "CO2 prices for electricity, industry
+       and energy production in selected regions by scenario" (groups as recorded in
+       ``climrisk/data/pathways/sources/climrisk_reference/iea_weo_pathways.csv``).
+    """
+    table = pd.read_csv(CARBON_PRICE_GROUPS_FILE, dtype=str, keep_default_na=False)
+    out: dict[str, dict[str, str]] = {}
+    for scenario in (c for c in table.columns if c not in ("country", "name")):
+        out[scenario] = {
+            c: g for c, g in zip(table["country"], table[scenario], strict=True) if g.strip()
+        }
+    return out

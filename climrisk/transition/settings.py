@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from climrisk.errors import InputError
+from climrisk.vocabulary import VOCABULARY
 
 __all__ = [
     "DEFAULT_BUSINESS_UNIT_BY_ASSET_TYPE",
@@ -95,14 +96,9 @@ def default_usd_per_unit(currency: str) -> float:
 
 
 # contracts.md "Asset file": business_unit is optional; when missing it is derived from asset_type.
-DEFAULT_BUSINESS_UNIT_BY_ASSET_TYPE: dict[str, str] = {
-    "data_center": "cloud",
-    "warehouse": "logistics",
-    "retail": "retail",
-    "office": "corporate",
-    "campus": "corporate",
-    "other": "corporate",
-}
+DEFAULT_BUSINESS_UNIT_BY_ASSET_TYPE: dict[str, str] = (
+    VOCABULARY.business_unit_by_asset_type
+)
 
 _ASSUMPTION = "assumption (illustrative; documented in docs/transition.md)"
 
@@ -131,8 +127,9 @@ _FIELD_INFO: dict[str, tuple[str, str, str]] = {
         "str_map",
     ),
     "clean_power_targets": (
-        "clean-power share targets per business unit: (year, share) points; the share ramps "
-        "linearly from each asset's renewable_share in base_year to the first target",
+        "clean-power share targets per business unit ('all' for every unit without its own): "
+        "(year, share) points; the share ramps linearly from each asset's renewable_share in "
+        "base_year to the first target",
         "company target (sample: 100 % clean power for cloud from 2030, FY2026 ESG report)",
         "targets",
     ),
@@ -189,10 +186,22 @@ _FIELD_INFO: dict[str, tuple[str, str, str]] = {
         _ASSUMPTION,
         "posint",
     ),
-    "volatility_band": (
-        "half-width of the energy-cost band from price volatility (share of energy cost)",
-        _ASSUMPTION,
+    "price_volatility": (
+        "annual volatility (standard deviation of the log) of the electricity price paid",
+        "assumption (illustrative): order of year-on-year changes of large-consumer tariffs "
+        "outside crisis years; the same for every pathway unless given per pathway",
         "scenario_share",
+    ),
+    "at_risk_confidence": (
+        "two-sided confidence of the cost-at-risk range (0.9: 5th to 95th percentile)",
+        "climrisk convention (lognormal price change over one year)",
+        "confidence",
+    ),
+    "certificate_price": (
+        "price of renewable certificates / green tariffs [currency/MWh]; empty: the pathway's "
+        "Price|Green Power Premium",
+        "company input",
+        "optional_money",
     ),
     "ppa_share_of_clean": (
         "share of clean power bought through PPAs or made on site (the rest: certificates)",
@@ -206,8 +215,9 @@ _FIELD_INFO: dict[str, tuple[str, str, str]] = {
     ),
     "efficiency_gain_per_year": (
         "on-site energy-efficiency gain of non-data-centre assets [1/yr]",
-        "assumption; NZE's economy-wide 4 %/yr energy-intensity improvement to 2030 (IEA Net Zero "
-        "by 2050, 2021) is an upper bound",
+        "assumption, the same for every pathway: about the world's recent energy-intensity "
+        "improvement (1-2 %/yr, IEA Energy Efficiency 2023, recalled); NZE's 4 %/yr to 2030 "
+        "(IEA Net Zero by 2050, 2021) is an upper bound",
         "scenario_share",
     ),
     "max_efficiency_gain": (
@@ -242,10 +252,11 @@ _FIELD_INFO: dict[str, tuple[str, str, str]] = {
         "FY2026 ESG report Table 3 (cloud)",
         "str_tuple",
     ),
-    "low_carbon_revenue_share": (
-        "share of those units' revenue growth that is low-carbon / green product",
+    "low_carbon_capture_share": (
+        "share of a customer's avoided carbon cost (grid intensity minus the provider's, times "
+        "the carbon price) captured as a price premium on low-carbon compute",
         _ASSUMPTION,
-        "scenario_share",
+        "share",
     ),
     "opportunity_margin": (
         "operating margin on additional revenue (the benefit counted)",
@@ -257,10 +268,18 @@ _FIELD_INFO: dict[str, tuple[str, str, str]] = {
         _ASSUMPTION,
         "str_tuple",
     ),
-    "new_market_growth_per_year": (
-        "revenue from new low-carbon markets, per year since base_year (share of revenue) [1/yr]",
+    "new_market_entry_share": (
+        "revenue from new low-carbon segments per unit rise of the region's renewables share "
+        "of generation since base_year (share of revenue)",
         _ASSUMPTION,
-        "scenario_share",
+        "share",
+    ),
+    "reputation_gap_share": (
+        "reputation is material where a business unit's emissions exceed the benchmark "
+        "pathway's by at least this share of its emissions",
+        "climrisk rule on TPI's carbon-performance alignment test (a company is aligned when its "
+        "intensity is at or below the benchmark path)",
+        "share",
     ),
     "fx_to_usd": (
         "USD per unit of currency; entries given add to or replace the defaults",
@@ -330,14 +349,12 @@ class TransitionSettings:
     impairment_share: float = 0.2
     annuity_rate: float = 0.08
     annuity_years: int = 15
-    volatility_band: PerScenario = field(
-        default_factory=lambda: {"steps": 0.15, "nze": 0.25, "default": 0.2}
-    )
+    price_volatility: PerScenario = 0.10
+    at_risk_confidence: float = 0.9
+    certificate_price: float | None = None
     ppa_share_of_clean: float = 0.3
     ppa_discount_to_grid: PerScenario = 0.1
-    efficiency_gain_per_year: PerScenario = field(
-        default_factory=lambda: {"steps": 0.01, "nze": 0.02, "default": 0.01}
-    )
+    efficiency_gain_per_year: PerScenario = 0.013
     max_efficiency_gain: float = 0.3
     reputation_benchmark: str = "nze"
     debt_share_of_value: float = 0.4
@@ -348,14 +365,11 @@ class TransitionSettings:
         default_factory=lambda: {"steps": 0.0, "nze": 0.005, "default": 0.0}
     )
     products_business_units: tuple[str, ...] = ("cloud",)
-    low_carbon_revenue_share: PerScenario = field(
-        default_factory=lambda: {"steps": 0.1, "nze": 0.2, "default": 0.1}
-    )
+    low_carbon_capture_share: float = 0.5
     opportunity_margin: float = 0.2
     markets_business_units: tuple[str, ...] = ("cloud", "logistics", "ecommerce")
-    new_market_growth_per_year: PerScenario = field(
-        default_factory=lambda: {"steps": 0.002, "nze": 0.005, "default": 0.002}
-    )
+    new_market_entry_share: float = 0.05
+    reputation_gap_share: float = 0.1
     fx_to_usd: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_FX_TO_USD))
     score_thresholds: tuple[float, float, float, float] = (0.001, 0.005, 0.01, 0.05)
     score_basis: str = "revenue"
@@ -591,6 +605,17 @@ def _targets(raw: Any, key: str, path: str | Path) -> dict[str, tuple[tuple[int,
     return out
 
 
+def _confidence(raw: Any, key: str, path: str | Path) -> float:
+    value = _number(raw, key, path)
+    if not 0.5 <= value < 1.0:
+        raise _err(path, key, f"{raw!r} must be at least 0.5 and below 1")
+    return value
+
+
+def _optional_money(raw: Any, key: str, path: str | Path) -> float | None:
+    return _nonneg(raw, key, path)
+
+
 def _path(raw: Any, key: str, path: str | Path) -> str | None:
     if raw is None:
         return None
@@ -622,6 +647,8 @@ _PARSERS = {
     "scenario_share": _scenario_with(_share),
     "scenario_money": _scenario_with(_nonneg),
     "money": _nonneg,
+    "optional_money": _optional_money,
+    "confidence": _confidence,
     "nonneg": _nonneg,
     "share": _share,
     "bool": _bool,

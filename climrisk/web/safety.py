@@ -6,7 +6,8 @@ import ipaddress
 import re
 import secrets
 from collections.abc import Iterable
-from typing import Any
+
+from climrisk.io.formula import FORMULA_PREFIXES, neutralise_cell
 
 __all__ = [
     "FORMULA_PREFIXES",
@@ -18,9 +19,6 @@ __all__ = [
     "scrub_paths",
 ]
 
-# Cells a spreadsheet may run as a formula (OWASP, "CSV Injection").
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 _ID = re.compile(r"[0-9a-f]{32}")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -33,22 +31,6 @@ def new_id() -> str:
 def is_id(value: str) -> bool:
     """Whether ``value`` has the exact shape of an identifier made by :func:`new_id`."""
     return bool(_ID.fullmatch(value))
-
-
-def neutralise_cell(value: Any) -> Any:
-    """Quote a text cell that a spreadsheet would run as a formula; other values pass unchanged.
-
-    Text starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return gets a leading
-    apostrophe, except plain numbers such as ``-3.5`` (which no spreadsheet runs).
-
-    References
-    ----------
-    OWASP Foundation, "CSV Injection", https://owasp.org/www-community/attacks/CSV_Injection
-    """
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        if not _NUMBER.fullmatch(value):
-            return "'" + value
-    return value
 
 
 def display_name(name: str | None, limit: int = 120) -> str:

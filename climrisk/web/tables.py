@@ -16,6 +16,7 @@ from climrisk.portfolio.schema import ASSET_TYPES
 from climrisk.risk.matrix import PHYSICAL_CHANNELS
 from climrisk.transition.drivers import CHANNELS as TRANSITION_CHANNELS
 from climrisk.transition.drivers import OPPORTUNITY_CATEGORIES, RISK_CATEGORIES
+from climrisk.vocabulary import HAZARDS
 
 __all__ = [
     "MARK",
@@ -26,10 +27,7 @@ __all__ = [
 ]
 
 MARK = "●"
-_HAZARDS = (
-    "extreme_heat", "extreme_cold", "riverine_flood", "pluvial_flood", "coastal_flood",
-    "tropical_cyclone", "landslide", "wildfire", "water_stress", "drought",
-)
+_HAZARDS = HAZARDS
 _LABELS = {
     "ssp126": "SSP1-2.6", "ssp245": "SSP2-4.5", "ssp370": "SSP3-7.0", "ssp585": "SSP5-8.5",
     "steps": "STEPS", "nze": "NZE", "aps": "APS", "data_center": "Data centres",

@@ -15,6 +15,7 @@ from typing import IO
 
 from python_multipart.multipart import MultipartParser, parse_options_header
 
+from climrisk.io.suffixes import SINGLE_FILE_ASSET_SUFFIXES
 from climrisk.web.safety import display_name
 
 __all__ = [
@@ -29,19 +30,7 @@ __all__ = [
 ]
 
 # client extension -> stored extension (the reader dispatches on it)
-ASSET_SUFFIXES: dict[str, str] = {
-    ".csv": ".csv",
-    ".txt": ".csv",
-    ".tsv": ".tsv",
-    ".tab": ".tsv",
-    ".xlsx": ".xlsx",
-    ".parquet": ".parquet",
-    ".pq": ".parquet",
-    ".geoparquet": ".parquet",
-    ".geojson": ".geojson",
-    ".json": ".geojson",
-    ".gpkg": ".gpkg",
-}
+ASSET_SUFFIXES: dict[str, str] = SINGLE_FILE_ASSET_SUFFIXES
 RUN_FILE_SUFFIXES: dict[str, str] = {".toml": ".toml"}
 _TEXT_SUFFIXES = {".csv", ".tsv"}
 _MAX_FIELD_BYTES = 64 * 1024

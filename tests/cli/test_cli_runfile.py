@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from climrisk.cli.main import cli, main
-from climrisk.config import load_config
+from climrisk.config import check_run_file, load_config
 from climrisk.errors import InputError
 from climrisk.testing.synthetic import write_synthetic_pack
 
@@ -95,7 +95,7 @@ def test_unknown_keys_are_errors_naming_the_key(tmp_path):
     with pytest.raises(InputError, match=r"sampling\.methd"):
         load_config(path)
     path.write_text("[horizons]\nlong = 2300\n")
-    with pytest.raises(InputError, match="horizon 'long'"):
+    with pytest.raises(InputError, match=r"key horizons\.long: must be a year between 2000"):
         load_config(path)
 
 
@@ -103,7 +103,7 @@ def test_unknown_keys_are_errors_naming_the_key(tmp_path):
 def test_workers_must_be_a_whole_number(tmp_path, value):
     path = tmp_path / "run.toml"
     path.write_text(f"workers = {value}\n")
-    with pytest.raises(InputError, match="workers must be a whole number") as error:
+    with pytest.raises(InputError, match="key workers: must be a whole number") as error:
         load_config(path)
     assert error.value.issue.column == "workers"
     path.write_text("workers = 3\n")
@@ -115,7 +115,9 @@ def test_init_writes_a_valid_run_file(tmp_path):
     target = tmp_path / "run.toml"
     result = runner.invoke(cli, ["init", str(target)])
     assert result.exit_code == 0
-    config = load_config(target)
+    # the template names the sample portfolio, which is not beside it here
+    assert [i.column for i in check_run_file(target)] == ["portfolios"]
+    config = load_config(target, check_paths=False)
     assert config.scenarios == ("ssp126", "ssp370")
     assert config.horizons == {"short": 2027, "mid": 2031, "long": 2050}
     assert _invoke(["init", str(target)], tmp_path) == 2

@@ -64,7 +64,7 @@ def aqueduct_dir(tmp_path):
     for rp in COAST_RPS:
         for slr, add in SLR.items():
             _write(folder / f"inuncoast_historical_nosub_hist_rp{rp:04d}_{slr}.tif",
-                   _base(rp) + add)
+                   np.where(_base(rp) < -1, -9999.0, _base(rp) + add))
             for year in (2030, 2050):
                 for sub, extra in (("wtsub", 1.0), ("nosub", 0.0)):
                     depth = np.where(_base(rp) < -1, -9999.0, _base(rp) + add + extra + year / 1e3)

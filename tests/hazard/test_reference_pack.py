@@ -49,6 +49,9 @@ PLACES = {
     "Lhasa": (29.65, 91.14), "Los Angeles": (34.05, -118.24), "Perth": (-31.95, 115.86),
     "Phoenix": (33.45, -112.07), "Kathmandu": (27.72, 85.32), "Beijing": (39.90, 116.40),
     "Barisal": (22.70, 90.37), "Zhongshan": (22.52, 113.39), "Mid-Atlantic": (0.0, -30.0),
+    "Houston": (29.76, -95.37), "Okinawa": (26.21, 127.68), "Taipei": (25.03, 121.57),
+    "Mumbai": (19.08, 72.88), "Bangkok": (13.75, 100.50), "Dubai": (25.20, 55.27),
+    "Jakarta": (-6.20, 106.85), "New Orleans": (29.95, -90.07),
 }
 IDS = [f"{h}__{i}" for h, i in LAYERS]
 
@@ -241,22 +244,42 @@ def test_degree_days_follow_climate(layers: dict) -> None:
 
 def test_tropical_cyclone_only_in_basins(layers: dict) -> None:
     da = layers[("tropical_cyclone", "max_wind_speed")]
-    for place in ("Manila", "Hong Kong", "Miami"):
-        assert _at(da, place) > 40, place
-    assert 55 <= _at(da, "Hong Kong") <= 75
-    for place in ("Frankfurt", "Riyadh", "Madrid", "Singapore", "London"):
+    # observed-track climatology: typhoon and hurricane coasts high, 100-year wind 30-70 m/s
+    for place in ("Manila", "Hong Kong", "Miami", "Houston", "Okinawa", "Taipei", "New Orleans"):
+        assert 30.0 < _at(da, place) < 70.0, place
+    assert _at(da, "Okinawa") > _at(da, "Shanghai") > 0.0
+    assert _at(da, "Dhaka") > 20.0
+    # the Persian Gulf, the North Sea and the equator have no observed cyclones
+    for place in ("Frankfurt", "Riyadh", "Madrid", "Singapore", "London", "Dubai", "Amsterdam"):
         assert _val0(_at(da, place, return_period=1000.0)) == 0.0, place
+    # the Gulf of Thailand is at most a low tail
+    assert _val0(_at(da, "Bangkok", return_period=1000.0)) < 25.0
 
 
-def test_low_lying_places_flood_at_100_years(layers: dict) -> None:
+def test_tropical_cyclone_builder_profile_and_tail(builder_tc) -> None:
+    tc = builder_tc
+    b = tc.holland_b(np.array([0.0, 60.0, 200.0]), np.array([20.0] * 3), np.array([5.0] * 3))
+    assert np.all((b >= 1.0) & (b <= 2.5)) and b[1] > b[0]
+    # Willoughby et al. (2006) eq. 7a: stronger storms have smaller eyes
+    r = tc.rmax_willoughby(np.array([30.0, 60.0]), np.array([20.0, 20.0]))
+    assert r[0] > r[1]
+    assert r[1] == pytest.approx(46.4 * np.exp(-0.0155 * 60.0 + 0.0169 * 20.0))
+
+
+def test_coastal_flood_needs_the_sea(layers: dict) -> None:
     coast = layers[("coastal_flood", "flood_depth")]
-    river = layers[("riverine_flood", "flood_depth")]
-    for place in ("Dhaka", "Amsterdam", "Shanghai"):
-        depth = max(_val0(_at(coast, place)), _val0(_at(river, place)))
-        assert depth > 0.0, place
+    # undefended: polders behind the Dutch dikes lie metres below the North Sea storm level
     assert _at(coast, "Amsterdam") > 1.0
-    # low-lying deltas: Bangladesh and the Pearl River delta flood from the sea at 100 years
-    assert _at(coast, "Barisal") > 0.0 and _at(coast, "Zhongshan") > 0.0
+    # low-lying deltas and coasts flood from the sea at 100 or 1000 years
+    for place in ("Barisal", "Zhongshan", "Miami", "New Orleans", "Jakarta"):
+        assert _at(coast, place) > 0.0, place
+    assert _at(coast, "Shanghai", return_period=1000.0) > 0.0
+    # Dhaka is 130 km from the sea; Dubai's coast has no cyclones and the baseline sea level
+    # stays below the city at 100 years
+    assert _val0(_at(coast, "Dhaka")) == 0.0
+    assert _val0(_at(coast, "Dubai")) == 0.0
+    # sea-level rise deepens the same event
+    assert _at(coast, "Miami", scenario="ssp370", epoch="2050") > _at(coast, "Miami")
 
 
 def test_inland_highlands_have_no_coastal_flood(layers: dict) -> None:
@@ -311,6 +334,15 @@ def builder():
     sys.modules.setdefault("build_reference", mod)
     spec.loader.exec_module(mod)
     return mod
+
+
+@pytest.fixture(scope="module")
+def builder_tc():
+    sys.path.insert(0, str(PACK.parent))
+    try:
+        return importlib.import_module("hazard_data.build.tropical_cyclone")
+    finally:
+        sys.path.remove(str(PACK.parent))
 
 
 def test_expected_positive_part_of_a_normal(builder) -> None:

@@ -14,7 +14,7 @@ import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from climrisk.data.boundaries import boundaries_path, build
+from climrisk.data.boundaries import boundaries_path
 from climrisk.errors import ClimriskError
 from climrisk.portfolio import countries
 from climrisk.portfolio.countries import (
@@ -25,6 +25,7 @@ from climrisk.portfolio.countries import (
     normalise_country_codes,
     suggest_country,
 )
+from tools.boundaries import build
 
 # City centres (lon, lat) [degree], rounded from public gazetteers.
 CITIES = {

@@ -17,9 +17,10 @@ import shapely
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from climrisk.data.boundaries import boundaries_path, build, cell_countries_path, lookup
+from climrisk.data.boundaries import boundaries_path, cell_countries_path, lookup
 from climrisk.portfolio import countries
 from climrisk.portfolio.countries import EARTH_RADIUS_KM, countries_at
+from tools.boundaries import build, cell_countries
 
 _CACHED = ("_outline", "_segments", "_cells", "_reach_columns")
 
@@ -359,7 +360,7 @@ def test_build_writes_the_cell_table(tmp_path, natural_earth_like):
     ]))
     target = tmp_path / "b.parquet"
     build.write_boundaries(frame, target, {"dataset": "test"})
-    single = lookup.build_and_write(target, tmp_path)
+    single = cell_countries.build_and_write(target, tmp_path)
     cells = pq.read_table(tmp_path / "cell_countries.parquet")
     metadata = json.loads(cells.schema.metadata[b"climrisk:source"])
     assert metadata["codes"] == ["FR", "XK"]

@@ -57,7 +57,7 @@ def _problems(path: Path) -> list[str]:
         ("value", "1.0e", "'1.0e' is not a number"),
         ("value", "-nan", "'-nan' is not a number"),
         ("value", "Infinity", "Infinity is not a finite number"),
-        ("value", "-3.50", "-3.50 is outside >= 0"),
+        ("value", "-3.50", "-3.50 is outside [0, 1e+15]"),
         ("renewable_share", "1.50", "1.50 is outside [0, 1]"),
         ("pue", "+0.90", "+0.90 is outside [1, 5]"),
         ("latitude", "95.00", "95.00 is outside [-90, 90]"),

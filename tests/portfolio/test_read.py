@@ -132,8 +132,15 @@ def test_defaults_applied_and_recorded(write_csv):
     assert assets.loc["DC", "pue"] == pytest.approx(1.58)
     assert assets.loc["DC", "cooling"] == "air"
     assert assets.loc["DC", "annual_energy_mwh"] == pytest.approx(10 * 1.58 * 8760 * 0.6)
-    assert assets.loc["DC", "flood_protection_rp"] == 100
-    assert assets.loc["WH", "flood_protection_rp"] == 1
+    # no protection standard given: the FLOPROS default applies per hazard, in the engine
+    assert np.isnan(assets.loc["DC", "flood_protection_rp"])
+    assert np.isnan(assets.loc["WH", "flood_protection_rp"])
+    protection = {a.asset_type: a.value for a in portfolio.assumptions
+                  if a.column == "flood_protection_rp"}
+    assert protection == {
+        "data_center": "CN: riverine 100 y, coastal 100 y, pluvial 100 y",
+        "warehouse": "CN: riverine 29.4 y, coastal 28.7 y, pluvial none",
+    }
     assert assets.loc["DC", "business_unit"] == "cloud"
     assert assets.loc["WH", "business_unit"] == "logistics"
     columns = {(a.column, a.asset_type) for a in portfolio.assumptions}

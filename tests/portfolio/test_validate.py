@@ -50,11 +50,11 @@ def test_not_a_number_and_not_finite(write_csv):
 @pytest.mark.parametrize(
     ("column", "value", "fragment"),
     [
-        ("value", "-5", "-5 is outside >= 0"),
+        ("value", "-5", "-5 is outside [0, 1e+15]"),
         ("renewable_share", "1.5", "1.5 is outside [0, 1]"),
         ("pue", "0.9", "0.9 is outside [1, 5]"),
         ("flood_protection_rp", "0.5", "0.5 is outside [1, 100000]"),
-        ("annual_revenue", "-1", "-1 is outside >= 0"),
+        ("annual_revenue", "-1", "-1 is outside [0, 1e+15]"),
         ("it_load_mw", "-3", "-3 is outside [0, 5000]"),
     ],
 )

@@ -63,9 +63,58 @@ def test_non_increasing_in_protection(curve, a, b):
 
 @SETTINGS
 @given(curve=damage_curves(), extra=st.floats(0.0, 1e3))
-def test_zero_when_every_return_period_is_protected(curve, extra):
+def test_beyond_the_largest_return_period_is_dn_over_tp(curve, extra):
     rps, damage = curve
-    assert expected_annual_damage(rps, damage, protection_rp=rps.max() + extra) == 0.0
+    tp = rps.max() + extra
+    assert_allclose(expected_annual_damage(rps, damage, protection_rp=tp), damage[-1] / tp,
+                    rtol=1e-12, atol=1e-300)
+
+
+@SETTINGS
+@given(curve=damage_curves(), level=st.floats(0.0, 1.0), protection=st.floats(1.0, 1e5))
+def test_flat_damage_behind_protection(curve, level, protection):
+    """Flat damage c behind Tp is c / max(Tp, T1): only events rarer than Tp remain."""
+    rps, _ = curve
+    flat = np.full(rps.size, level)
+    ead = expected_annual_damage(rps, flat, protection_rp=protection)
+    assert_allclose(ead, level / max(protection, rps[0]), rtol=1e-12, atol=1e-300)
+
+
+@SETTINGS
+@given(curve=damage_curves(min_size=2), u=st.floats(0.0, 1.0))
+def test_cut_equals_the_curve_started_at_tp(curve, u):
+    """Between T1 and Tn the rule is the unprotected rule on the curve started at (Tp, d(Tp))."""
+    rps, damage = curve
+    logs = np.log(rps)
+    tp = float(np.exp(logs[0] + u * (logs[-1] - logs[0])))
+    if not rps[0] < tp < rps[-1]:
+        return
+    d_tp = np.interp(np.log(tp), logs, damage)
+    keep = rps > tp
+    cut_rps = np.concatenate([[tp], rps[keep]])
+    cut_damage = np.concatenate([[d_tp], damage[keep]])
+    assert_allclose(expected_annual_damage(rps, damage, protection_rp=tp),
+                    _by_loop(cut_rps, cut_damage), rtol=1e-9, atol=1e-15)
+
+
+@SETTINGS
+@given(curve=damage_curves(), protection=st.floats(1.0, 1e5))
+def test_continuous_in_protection(curve, protection):
+    rps, damage = curve
+    a = float(expected_annual_damage(rps, damage, protection_rp=protection))
+    b = float(expected_annual_damage(rps, damage, protection_rp=protection * (1 + 1e-9)))
+    assert abs(a - b) <= 1e-8 * max(damage.max(), 1e-300) + 1e-15
+
+
+@SETTINGS
+@given(curve=damage_curves(), protection=st.floats(0.0, 1e5))
+def test_plain_python_equals_compiled(curve, protection):
+    from climrisk.vulnerability import ead
+
+    rps, damage = curve
+    rule = getattr(ead.protected_ead, "py_func", ead.protected_ead)
+    want = float(expected_annual_damage(rps, damage, protection_rp=protection))
+    assert_allclose(rule(rps, 1.0 / rps, damage, protection), want, rtol=1e-13, atol=1e-300)
 
 
 @SETTINGS

@@ -129,15 +129,16 @@ def _subset(curves: CurveSet, rows: np.ndarray) -> CurveSet:
 
 def test_hand_computed_expected_damage_with_protection():
     # 1 m everywhere, curve 0 -> 0, 2 m -> 1: damage 0.5 at every return period.
-    values = np.ones((2, 1, 3, 2, 1), dtype=np.float32)
-    curves = EventCurves(None, CurveSet.piecewise([([0.0, 2.0], [0.0, 1.0])], [0, 0]))
+    values = np.ones((5, 1, 3, 2, 1), dtype=np.float32)
+    curves = EventCurves(None, CurveSet.piecewise([([0.0, 2.0], [0.0, 1.0])], [0] * 5))
     out = acute_expected_losses(values, EPOCH_YEARS, [2050], [10, 100], curves,
-                                protection_rp=np.array([np.nan, 10.0]))
-    # no protection: (0.1 - 0.01) * (0.5 + 0.5) / 2 + 0.01 * 0.5 = 0.05
-    assert out["damage_ratio"][0, 0, 0, 0] == pytest.approx(0.05)
-    # 10-year protection: (0.1 - 0.01) * (0 + 0.5) / 2 + 0.01 * 0.5 = 0.0275
-    assert out["damage_ratio"][1, 0, 0, 0] == pytest.approx(0.0275)
-    assert out["loss_ratio"][:, 0, 0, 0] == pytest.approx([0.5, 0.5])
+                                protection_rp=np.array([np.nan, 10.0, 50.0, 100.0, 400.0]))
+    ead = out["damage_ratio"][:, 0, 0, 0]
+    # no protection, and protection at T1: (0.1 - 0.01) * (0.5 + 0.5) / 2 + 0.01 * 0.5 = 0.05
+    assert ead[:2] == pytest.approx([0.05, 0.05])
+    # flat damage behind Tp removes exactly the events more frequent than Tp: 0.5 / Tp
+    assert ead[2:] == pytest.approx([0.5 / 50, 0.5 / 100, 0.5 / 400], rel=1e-12)
+    assert out["loss_ratio"][:, 0, 0, 0] == pytest.approx([0.5, 0.5, 0.5, 0.0, 0.0])
 
 
 def test_floor_and_dry_cells():
@@ -214,3 +215,24 @@ def test_engine_kernel_path_equals_numpy_path(hazard, indicator, model, scale):
     want = as_frame(assess_hazard(hazard, [slow], assets, horizons, ScoringTable()))
     pd.testing.assert_frame_equal(got, want, rtol=1e-9, atol=1e-9)
     assert got["ead"].gt(0).any()
+
+
+def test_the_kernel_runs_uncompiled_with_the_same_answer(monkeypatch):
+    """pvlib's optional-jit pattern: the compiled kernel is plain Python underneath."""
+    from climrisk.risk import acute_kernel
+
+    rng = np.random.default_rng(3)
+    values = rng.gamma(0.6, 1.5, (4, 2, 3, 3, 2))
+    curves = EventCurves(
+        rng.uniform(0, 1, 4),
+        CurveSet.piecewise([([0.0, 2.0, 4.0], [0.0, 0.6, 1.0])], [0] * 4),
+        CurveSet.emanuel(np.full(4, 60.0), 25.7),
+    )
+    args = (values, EPOCH_YEARS, YEARS, [10.0, 100.0, 1000.0], curves,
+            np.array([np.nan, 20.0, 100.0, 5000.0]))
+    compiled = acute_expected_losses(*args)
+    monkeypatch.setattr(acute_kernel, "_kernel", getattr(acute_kernel._kernel, "py_func",
+                                                          acute_kernel._kernel))
+    plain = acute_expected_losses(*args)
+    for name in compiled:
+        np.testing.assert_allclose(plain[name], compiled[name], rtol=1e-12)

@@ -82,8 +82,9 @@ def test_ead_trapezoid_and_protection_by_hand():
     assert a["intensity"] == pytest.approx(2.0)
     assert a["loss_100yr"] == pytest.approx(500.0)
     b = rows.set_index("asset_id").loc["B"]
-    # protected to 50 years: the 10-year event counts as zero damage
-    assert b["damage_ratio"] == pytest.approx(0.09 * 0.25 + 0.005)
+    # protected to 50 years: the curve is cut at 50 years, d(50) linear in ln T
+    d50 = 0.25 + np.log(5.0) / np.log(10.0) * 0.25
+    assert b["damage_ratio"] == pytest.approx((0.02 - 0.01) * (d50 + 0.5) / 2 + 0.005)
 
 
 def test_elevation_lowers_depth():
@@ -188,3 +189,27 @@ def test_physical_matrix_value_share_and_materiality():
     assert row["category"] == "acute"
     stricter = build_physical_matrix(results, Materiality(value_share=0.5))
     assert not stricter["material"].iloc[0]
+
+
+def test_business_interruption_is_lost_gross_profit():
+    layer = _flood_layer([[1.0, 2.0], [1.0, 2.0], [1.0, 2.0]], {"warehouse": LinearDepthModel()})
+    full = as_frame(assess_hazard("riverine_flood", [layer], _assets(), {"long": 2050},
+                                  ScoringTable())).set_index("asset_id")
+    margin = as_frame(assess_hazard("riverine_flood", [layer], _assets(gross_margin=[0.25, 0.5]),
+                                    {"long": 2050}, ScoringTable())).set_index("asset_id")
+    # downtime x revenue / 365 x gross margin; the damage to the asset is unchanged
+    assert margin.loc["A", "bi_loss"] == pytest.approx(0.25 * full.loc["A", "bi_loss"])
+    assert margin.loc["B", "bi_loss"] == pytest.approx(0.5 * full.loc["B", "bi_loss"])
+    assert margin["ead"].to_numpy() == pytest.approx(full["ead"].to_numpy())
+
+
+def test_flood_hazard_score_reads_the_defended_depth():
+    layer = _flood_layer([[1.0, 2.0]] * 3, {"warehouse": LinearDepthModel()})
+    assets = _assets(flood_protection_rp=[100.0, 50.0])
+    rows = as_frame(
+        assess_hazard("riverine_flood", [layer], assets, {"long": 2050}, ScoringTable())
+    ).set_index("asset_id")
+    # 2 m at 100 years is class 5 undefended; behind 100-year defences the asset faces none
+    assert rows.loc["A", "hazard_score"] == 1
+    assert rows.loc["B", "hazard_score"] == 5
+    assert rows.loc["A", "intensity"] == pytest.approx(2.0)  # reported undefended

@@ -11,13 +11,14 @@ from numpy.testing import assert_allclose
 from climrisk.errors import InputError
 from climrisk.transition import (
     CHANNELS,
+    EXTRA_COLUMNS,
     MATRIX_COLUMNS,
     TransitionSettings,
     assess_transition,
     read_pathways,
 )
 from climrisk.transition.metrics import annuity_factor
-from climrisk.transition.pathway import DATA_CENTRE_DEMAND, PUE_LIMIT
+from climrisk.transition.pathway import CARBON_PRICE, GRID_INTENSITY, PUE_LIMIT, RENEWABLE_SHARE
 
 # contracts.md, "Results", transition_matrix.csv, in order
 CONTRACT_COLUMNS = [
@@ -61,7 +62,7 @@ def _row(result, driver, scenario="steps", horizon="short", asset=None):
 def test_matrix_columns_and_all_categories_present(small_portfolio):
     r = assess_transition(small_portfolio)
     assert list(MATRIX_COLUMNS) == CONTRACT_COLUMNS
-    assert list(r.matrix.columns) == [*CONTRACT_COLUMNS, *CHANNELS]
+    assert list(r.matrix.columns) == [*CONTRACT_COLUMNS, *CHANNELS, *EXTRA_COLUMNS]
     m = r.matrix
     assert set(m.loc[m["kind"] == "risk", "category"]) == RISKS
     assert set(m.loc[m["kind"] == "opportunity", "category"]) == OPPORTUNITIES
@@ -245,33 +246,33 @@ def test_pue_retrofit_and_impairment(make_portfolio):
     assert saved["metric_value"] == pytest.approx(energy / 1.5 * gap0)
 
 
-def test_products_follow_data_centre_demand(make_portfolio):
+def test_products_value_customers_avoided_carbon_cost(make_portfolio):
+    # a US data centre on 100 % clean power: customers avoid the grid's emissions on its energy
     pf = make_portfolio(
         [
             {
                 "asset_type": "data_center",
                 "country": "US",
                 "annual_revenue": 1e8,
-                "it_load_mw": 1.0,
+                "annual_energy_mwh": 10_000.0,
+                "renewable_share": 1.0,
                 "pue": 1.2,
             }
         ]
     )
-    r = assess_transition(pf, scenarios=["steps"])
-    data = read_pathways().data
-    sel = (
-        (data["pathway"] == "steps")
-        & (data["region"] == "United States")
-        & (data["variable"] == DATA_CENTRE_DEMAND)
-    )
-    d = data[sel].set_index("year")["value"]
-    d2027 = d[2025] + (d[2030] - d[2025]) * 2 / 5
-    extra = 1e8 * (d2027 / d[2025] - 1) * 0.1
-    row = _row(r, "low_carbon_cloud_demand")
-    assert row["metric_value"] == pytest.approx(extra)
-    assert row["revenue_up"] == pytest.approx(extra * 0.2)
-    assert _row(r, "new_markets", horizon="long")["revenue_up"] == pytest.approx(
-        1e8 * 0.002 * 25 * 0.2
+    s = TransitionSettings(grid_intensity_by_country=False)
+    r = assess_transition(pf, settings=s, scenarios=["nze"], horizons={"mid": 2035})
+    p = read_pathways()
+    ef = p.lookup("nze", GRID_INTENSITY, 2035.0, ["United States"])[0][0] / 1000.0
+    cp = p.lookup("nze", CARBON_PRICE, 2035.0, ["Advanced economies"])[0][0]
+    row = _row(r, "low_carbon_cloud_demand", scenario="nze", horizon="mid")
+    assert row["metric_value"] == pytest.approx(10_000.0 * ef)
+    assert row["revenue_up"] == pytest.approx(10_000.0 * ef * cp * 0.5)
+    # new markets grow with the renewables share of generation (a pathway variable)
+    share = p.lookup("nze", RENEWABLE_SHARE, 2035.0, ["United States"])[0][0]
+    share0 = p.lookup("nze", RENEWABLE_SHARE, 2025.0, ["United States"])[0][0]
+    assert _row(r, "new_markets", scenario="nze", horizon="mid")["revenue_up"] == pytest.approx(
+        1e8 * 0.05 * (share - share0) * 0.2
     )
 
 
@@ -358,6 +359,7 @@ def test_asset_rows_table(small_portfolio):
     ]
     assert set(rows.loc[rows["asset_id"] == "a3", "region"].astype(str)) == {"Southeast Asia"}
     per_asset = rows.groupby(["asset_id", "scenario", "horizon"], observed=True).size()
-    assert per_asset.loc["a0"].eq(12).all()  # a cloud data centre: all but site_efficiency
-    assert per_asset.loc["a2"].eq(9).all()  # logistics warehouse: no PUE, no products
+    # a cloud data centre: all but site_efficiency (its unit has the clean-power target)
+    assert per_asset.loc["a0"].eq(14).all()
+    assert per_asset.loc["a2"].eq(10).all()  # logistics warehouse: no PUE, no products, no target
     assert isinstance(rows, pd.DataFrame)

@@ -43,11 +43,21 @@ def test_default_table_is_complete():
     p = read_pathways()
     assert p.scenarios() == ["steps", "nze"]
     assert set(p.variables()) == set(VARIABLES)
-    assert set(p.regions()) == DEFAULT_REGIONS
+    groups = {
+        "Korea",
+        "Chile and Colombia",
+        "Advanced economies",
+        "Selected emerging market and developing economies",
+        "Other emerging market and developing economies",
+    }
+    assert set(p.regions()) == DEFAULT_REGIONS | groups
     assert p.years() == [2025, 2030, 2035, 2040, 2045, 2050]
-    counts = p.data.groupby(["pathway", "region", "variable"]).size()
+    grid = p.data[p.data["region"].isin(DEFAULT_REGIONS)]
+    counts = grid.groupby(["pathway", "region", "variable"]).size()
     assert len(counts) == 2 * len(DEFAULT_REGIONS) * len(VARIABLES)
     assert (counts == 6).all()
+    # the carbon-price group regions carry carbon prices only
+    assert set(p.data.loc[p.data["region"].isin(groups), "variable"]) == {CARBON_PRICE}
     assert (p.data["source"].str.len() > 0).all()
     assert set(p.data["confidence"]) <= {
         "verified",
@@ -60,7 +70,8 @@ def test_default_table_is_complete():
 
 
 def test_default_table_nze_at_least_as_ambitious_as_steps():
-    d = read_pathways().data.pivot_table(
+    data = read_pathways().data
+    d = data[data["region"].isin(DEFAULT_REGIONS)].pivot_table(
         index=["region", "variable", "year"], columns="pathway", values="value"
     )
     assert (d.xs(CARBON_PRICE, level="variable").eval("nze >= steps")).all()

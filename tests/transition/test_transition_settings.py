@@ -30,7 +30,9 @@ def test_from_toml_table(tmp_path):
 [transition]
 scope2_basis = "Location"
 scope1_coverage = {steps = 0.5, nze = 1.0}
-volatility_band = 0.1
+price_volatility = 0.1
+certificate_price = 2.5
+at_risk_confidence = 0.95
 revenue_by_business_unit = {cloud = 1.5e9, logistics = 4e8}
 products_business_units = ["cloud", "ecommerce"]
 score_thresholds = [0.002, 0.004, 0.02, 0.1]
@@ -52,7 +54,8 @@ HK = "Other advanced economies"
     s = TransitionSettings.from_mapping(table, path)
     assert s.scope2_basis == "location"
     assert per_scenario(s.scope1_coverage, "steps") == 0.5
-    assert s.value_for("volatility_band", "anything") == 0.1
+    assert s.value_for("price_volatility", "anything") == 0.1
+    assert s.certificate_price == 2.5 and s.at_risk_confidence == 0.95
     assert s.clean_power_targets == {
         "cloud": ((2030, 1.0),),
         "logistics": ((2030, 0.5), (2040, 0.9)),

@@ -1,9 +1,9 @@
 """Country boundaries (Natural Earth admin-0, public domain) shipped as GeoParquet.
 
-The file is made by :mod:`climrisk.data.boundaries.build`; ``SOURCES.md`` in this folder records
+The file is made by ``tools/boundaries/build.py`` (source tree); ``SOURCES.md`` here records
 the source package, the Natural Earth version and the exact build command. Read it through
 :func:`climrisk.portfolio.countries.load_boundaries`. Beside it,
-:mod:`climrisk.data.boundaries.lookup` writes a table derived from it, the country of each grid
+``tools/boundaries/cell_countries.py`` writes a table derived from it, the country of each grid
 cell, that makes :func:`climrisk.portfolio.countries.countries_at` fast.
 """
 

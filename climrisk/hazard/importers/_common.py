@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as _dt
-import hashlib
-import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
@@ -13,6 +11,8 @@ import xarray as xr
 
 from climrisk.errors import InputError
 from climrisk.hazard.layer import EPOCH_PERIODS
+from climrisk.io.atomic import atomic_file
+from climrisk.io.hashing import file_sha256
 
 __all__ = [
     "CONTRACT_EPOCH_YEARS",
@@ -30,13 +30,7 @@ __all__ = [
 ]
 
 
-def sha256(path: str | Path) -> str:
-    """Hex SHA-256 digest of a file (read in 1 MiB blocks)."""
-    digest = hashlib.sha256()
-    with Path(path).open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+sha256 = file_sha256  # the package's one SHA-256 helper, under its importer name
 
 
 def provenance(paths: Iterable[str | Path]) -> str:
@@ -155,13 +149,8 @@ def write_layer(ds: xr.Dataset, out_dir: str | Path) -> Path:
     chunks = tuple([1] * (len(shape) - 2) + [min(shape[-2], 512), min(shape[-1], 512)])
     encoding = {indicator: {"zlib": True, "complevel": 4, "_FillValue": np.float32(np.nan),
                             "chunksizes": chunks, "dtype": "float32"}}
-    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-    try:
+    with atomic_file(target) as tmp:
         ds.to_netcdf(tmp, encoding=encoding)
-        os.replace(tmp, target)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
     return target
 
 

@@ -24,8 +24,6 @@ References
 from __future__ import annotations
 
 import datetime as _dt
-import hashlib
-import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -36,6 +34,8 @@ import xarray as xr
 
 from climrisk.errors import InputError
 from climrisk.hazard.layer import EPOCH_PERIODS
+from climrisk.io.atomic import atomic_file
+from climrisk.io.hashing import file_sha256
 
 __all__ = [
     "DEFAULT_SCENARIO_MAP",
@@ -137,14 +137,6 @@ def parse_scenario_map(text: str | None) -> dict[str, str]:
             raise InputError("--scenario-map", f"{part!r} is not of the form rcpXpY=sspXYZ")
         mapping[key.strip()] = value.strip()
     return mapping
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _open(path: Path) -> xr.DataArray:
@@ -255,7 +247,7 @@ def _dataset(data: xr.DataArray, hazard: str, files: list[AqueductFile],
         var["quantile"].attrs["long_name"] = (
             "quantile across climate models (GCMs)" if hazard == "riverine_flood"
             else "sea-level-rise percentile / 100 of the projection used")
-    provenance = "\n".join(f"{f.path.name} sha256:{_sha256(f.path)}" for f in files)
+    provenance = "\n".join(f"{f.path.name} sha256:{file_sha256(f.path)}" for f in files)
     now = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     attrs = {
         "title": f"{long_name} from WRI Aqueduct Floods v2",
@@ -289,13 +281,8 @@ def _write(ds: xr.Dataset, target: Path) -> None:
     chunks = tuple([1] * (len(shape) - 2) + [min(shape[-2], 512), min(shape[-1], 512)])
     encoding = {"flood_depth": {"zlib": True, "complevel": 4, "_FillValue": np.float32(np.nan),
                                 "chunksizes": chunks, "dtype": "float32"}}
-    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-    try:
+    with atomic_file(target) as tmp:
         ds.to_netcdf(tmp, encoding=encoding)
-        os.replace(tmp, target)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
 
 
 def import_aqueduct_floods(

