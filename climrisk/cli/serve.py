@@ -38,6 +38,10 @@ def _is_loopback(host: str) -> bool:
               help="Server run file (TOML): the defaults of every job.")
 @click.option("--token", envvar="CLIMRISK_TOKEN", show_envvar=True,
               help="Shared token protecting every page and API call.")
+@click.option("--allowed-host", "allowed_hosts", multiple=True, metavar="NAME",
+              help="A further host name browsers may use to reach the server (repeatable); "
+                   "requests to any other name get 400. IP addresses and localhost always "
+                   "work.")
 @click.option("--max-upload-mb", default=50.0, show_default=True, type=click.FloatRange(min=0.001),
               help="Largest upload accepted [MB].")
 @click.option("--max-rows", default=1_000_000, show_default=True, type=click.IntRange(min=1),
@@ -51,6 +55,7 @@ def serve_command(
     hazards: Path | None,
     config_path: Path | None,
     token: str | None,
+    allowed_hosts: tuple[str, ...],
     max_upload_mb: float,
     max_rows: int,
     workers: int,
@@ -88,6 +93,8 @@ def serve_command(
         max_upload_bytes=int(max_upload_mb * 1024 * 1024),
         max_rows=max_rows,
         workers=workers,
+        host=host,
+        allowed_hosts=allowed_hosts,
     )
     app = create_app(settings)
     click.echo(f"climrisk web on http://{host}:{port}/ (data in {settings.data_dir})", err=True)

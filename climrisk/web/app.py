@@ -43,7 +43,7 @@ from climrisk.web.options import (
     options_from_request,
     server_config,
 )
-from climrisk.web.safety import is_id, neutralise_cell, new_id
+from climrisk.web.safety import host_allowed, is_id, neutralise_cell, new_id
 from climrisk.web.schemas import FileOut, JobIn, JobOut, UploadOut
 from climrisk.web.settings import WebSettings
 from climrisk.web.store import Job, JobStore, Upload
@@ -247,9 +247,15 @@ def create_app(settings: WebSettings) -> FastAPI:
             return True
         return origin != "null" and urlsplit(origin).netloc == request.headers.get("host")
 
+    host_names = settings.host_names()
+
     @app.middleware("http")
     async def guard(request: Request, call_next):
         path = request.url.path
+        if not host_allowed(request.headers.get("host"), host_names):
+            return JSONResponse(
+                {"detail": "host not allowed: address this server by a name it serves "
+                           "(see --allowed-host)"}, status_code=400)
         if request.method not in ("GET", "HEAD", "OPTIONS") and not same_origin(request):
             return error_response(request, 403, "cross-site request refused")
         public = path.startswith("/static/") or path == "/login"
@@ -368,6 +374,12 @@ def create_app(settings: WebSettings) -> FastAPI:
                               upload.filename, config, tuple(notes), upload.run_file_name))
         _LOG.info("job %s queued for upload %s", job_id, upload.id)
         return job
+
+    def rerun(job: Job) -> Job:
+        """A new job on the same upload with this job's own choices (not the upload's)."""
+        kept = {k: job.settings[k] for k in ("scenarios", "pathway_scenarios", "horizons",
+                                              "lang", "pdf") if job.settings.get(k) is not None}
+        return start_job(find_upload(job.upload_id), options_from_request(kept))
 
     def job_files(job: Job) -> list[dict[str, Any]]:
         if job.status != "done":
@@ -495,6 +507,15 @@ def create_app(settings: WebSettings) -> FastAPI:
             return validation_page(request, upload, 422, "; ".join(i.message for i in exc.issues))
         return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
+    @app.post("/jobs/{job_id}/rerun", include_in_schema=False)
+    async def rerun_from_page(request: Request, job_id: str) -> Response:
+        job = find_job(job_id)
+        try:
+            again = await run_in_threadpool(rerun, job)
+        except InputError as exc:
+            return error_response(request, 422, "; ".join(i.message for i in exc.issues))
+        return RedirectResponse(f"/jobs/{again.id}", status_code=303)
+
     @app.get("/uploads/{upload_id}/issues.csv", include_in_schema=False)
     async def issues_csv_page(upload_id: str) -> Response:
         return issues_csv(find_upload(upload_id))
@@ -567,6 +588,18 @@ def create_app(settings: WebSettings) -> FastAPI:
             return JSONResponse({"detail": "; ".join(i.message for i in exc.issues),
                                  "problems": input_problems(exc)}, status_code=422)
         return job_out(job)
+
+    @app.post("/api/jobs/{job_id}/rerun", status_code=202, response_model=JobOut,
+              tags=["jobs"], responses={422: {"description": "the upload can no longer run"}})
+    async def api_job_rerun(job_id: str) -> Any:
+        """Run a job again: a new job on the same upload with this job's own settings."""
+        job = find_job(job_id)
+        try:
+            again = await run_in_threadpool(rerun, job)
+        except InputError as exc:
+            return JSONResponse({"detail": "; ".join(i.message for i in exc.issues),
+                                 "problems": input_problems(exc)}, status_code=422)
+        return job_out(again)
 
     @app.get("/api/jobs", response_model=list[JobOut], tags=["jobs"])
     async def api_jobs() -> Any:

@@ -25,7 +25,8 @@ __all__ = [
     "write_workbook",
 ]
 
-WORKBOOK_ASSET_ROWS = 100_000
+WORKBOOK_ASSET_ROWS = 1_048_575  # Excel's row limit (1,048,576) less the header row
+_BATCH_ROWS = 50_000
 _ASSET_COLUMNS = (
     "asset_id", "asset_type", "business_unit", "country", "hazard", "scenario", "horizon", "year",
     "indicator", "units", "intensity", "baseline_intensity", "damage_ratio", "ead", "bi_loss",
@@ -204,30 +205,70 @@ def _cell(value: Any) -> Any:
 def _sheet(book: Any, title: str, frame: pd.DataFrame) -> None:
     sheet = book.create_sheet(title)
     sheet.append([_cell(str(c)) for c in frame.columns])
+    _append(sheet, frame)
+
+
+def _append(sheet: Any, frame: pd.DataFrame) -> None:
     for row in frame.itertuples(index=False, name=None):
         sheet.append([_cell(v) for v in row])
 
 
-def _with_asset_attributes(rows: pd.DataFrame, folder: Path) -> pd.DataFrame:
-    """Result rows with business unit, country and value from ``assets.parquet``."""
-    wanted = [c for c in ("business_unit", "country", "value") if c not in rows.columns]
+def _asset_attributes(folder: Path, present: set[str]) -> pd.DataFrame | None:
+    """Business unit, country and value per asset id from ``assets.parquet`` (None: nothing)."""
+    wanted = [c for c in ("business_unit", "country", "value") if c not in present]
     saved = folder / "assets.parquet"
-    if not wanted or not saved.is_file() or "asset_id" not in rows.columns:
-        return rows
+    if not wanted or not saved.is_file() or "asset_id" not in present:
+        return None
     table = pd.read_parquet(saved)
-    attributes = table.set_index(table["asset_id"].astype(str))
-    attributes = attributes[[c for c in wanted if c in attributes.columns]]
-    joined = rows.join(attributes, on=rows["asset_id"].astype(str).rename("_key"))
-    order = [c for c in _ASSET_COLUMNS if c in joined.columns]
-    return joined[order + [c for c in joined.columns if c not in order]]
+    attributes = table[[c for c in wanted if c in table.columns]]
+    attributes.index = table["asset_id"].astype(str)
+    attributes = attributes[~attributes.index.duplicated()]
+    return attributes if len(attributes.columns) else None
+
+
+def _with_attributes(rows: pd.DataFrame, attributes: pd.DataFrame | None,
+                     order: list[str]) -> pd.DataFrame:
+    """Result rows with the asset attributes looked up by id, columns in ``order``."""
+    if attributes is not None:
+        keys = rows["asset_id"].astype(str)
+        rows = rows.assign(**{c: keys.map(attributes[c]).to_numpy() for c in attributes.columns})
+    return rows[order]
+
+
+def _asset_sheet(book: Any, folder: Path, results: Path) -> None:
+    """The "Asset results" sheet: every row up to Excel's limit, and a note sheet beyond it."""
+    import pyarrow.parquet as pq
+
+    table = pq.ParquetFile(results)
+    names = set(table.schema_arrow.names)
+    columns = [c for c in _ASSET_COLUMNS if c in names]
+    attributes = _asset_attributes(folder, set(columns))
+    present = set(columns) | (set(attributes.columns) if attributes is not None else set())
+    order = [c for c in _ASSET_COLUMNS if c in present]
+    sheet = book.create_sheet("Asset results")
+    sheet.append(order)
+    total = table.metadata.num_rows
+    written = 0
+    for batch in table.iter_batches(batch_size=_BATCH_ROWS, columns=columns):
+        take = min(batch.num_rows, WORKBOOK_ASSET_ROWS - written)
+        if take <= 0:
+            break
+        frame = batch.slice(0, take).to_pandas()
+        _append(sheet, _with_attributes(frame, attributes, order))
+        written += take
+    if written < total:
+        note = book.create_sheet("Note")
+        note.append([f"The Asset results sheet holds {written:,} of {total:,} rows "
+                     f"({total - written:,} left out: Excel's sheet limit); every row is in "
+                     "asset_results.parquet and asset_results.csv."])
 
 
 def write_workbook(folder: Path, path: Path, summary: dict[str, Any]) -> Path:
     """Write an Excel workbook with the key numbers, both matrices and the asset results.
 
     Every text cell that a spreadsheet would run as a formula is neutralised. The asset results
-    sheet holds at most :data:`WORKBOOK_ASSET_ROWS` rows (the full table is in
-    ``asset_results.parquet``).
+    sheet holds every row up to :data:`WORKBOOK_ASSET_ROWS` (Excel's limit); beyond it a "Note"
+    sheet says how many rows were left out (the full table is in ``asset_results.parquet``).
     """
     from openpyxl import Workbook
 
@@ -251,19 +292,6 @@ def write_workbook(folder: Path, path: Path, summary: dict[str, Any]) -> Path:
                                                       na_values=[""]))
     results = folder / "asset_results.parquet"
     if results.exists():
-        import pyarrow.parquet as pq
-
-        names = set(pq.read_schema(results).names)
-        columns = [c for c in _ASSET_COLUMNS if c in names]
-        table = pq.ParquetFile(results)
-        frame = next(table.iter_batches(batch_size=WORKBOOK_ASSET_ROWS, columns=columns),
-                     None)
-        assets = frame.to_pandas() if frame is not None else pd.DataFrame(columns=columns)
-        _sheet(book, "Asset results", _with_asset_attributes(assets, folder))
-        if table.metadata.num_rows > WORKBOOK_ASSET_ROWS:
-            note = book.create_sheet("Note")
-            note.append([f"Asset results are cut at {WORKBOOK_ASSET_ROWS:,} of "
-                         f"{table.metadata.num_rows:,} rows; the full table is in "
-                         "asset_results.parquet."])
+        _asset_sheet(book, folder, results)
     book.save(path)
     return path

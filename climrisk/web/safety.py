@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import secrets
 from collections.abc import Iterable
@@ -11,6 +12,7 @@ from climrisk.io.formula import FORMULA_PREFIXES, neutralise_cell
 __all__ = [
     "FORMULA_PREFIXES",
     "display_name",
+    "host_allowed",
     "is_id",
     "neutralise_cell",
     "new_id",
@@ -46,3 +48,35 @@ def scrub_paths(message: str, replacements: Iterable[tuple[str, str]]) -> str:
         if old:
             message = message.replace(old, new)
     return message
+
+
+def _host_name(header: str) -> str:
+    """The name part of a ``Host`` header (no port, no IPv6 brackets), lower case."""
+    header = header.strip().lower()
+    if header.startswith("["):
+        return header[1:header.find("]")] if "]" in header else ""
+    return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
+
+
+def host_allowed(header: str | None, allowed: Iterable[str]) -> bool:
+    """Whether a request's ``Host`` header names this server (the DNS-rebinding guard).
+
+    IP literals and ``localhost`` always pass (no DNS name an attacker controls is involved);
+    any other name must be one of ``allowed`` (case-insensitive).
+
+    References
+    ----------
+    OWASP, "DNS Rebinding"; W3C Private Network Access, section 1 (the DNS rebinding threat).
+    """
+    if not header:
+        return False
+    name = _host_name(header).rstrip(".")
+    if not name:
+        return False
+    if name == "localhost":
+        return True
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return name in {h.strip().lower().rstrip(".") for h in allowed}
+    return True

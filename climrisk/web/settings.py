@@ -35,6 +35,11 @@ class WebSettings:
     executor
         ``"process"`` (a worker process per job, the default) or ``"thread"`` (a worker thread,
         for tests).
+    host
+        Address or name the server is bound to; a name here is an allowed ``Host``.
+    allowed_hosts
+        Further host names requests may be addressed to (``Host`` header). IP literals and
+        ``localhost`` always pass; any other name is refused with 400 (DNS-rebinding guard).
     """
 
     data_dir: Path
@@ -45,6 +50,8 @@ class WebSettings:
     max_rows: int = DEFAULT_MAX_ROWS
     workers: int = 1
     executor: str = "process"
+    host: str = "127.0.0.1"
+    allowed_hosts: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.executor not in ("process", "thread"):
@@ -52,3 +59,8 @@ class WebSettings:
         if self.max_upload_bytes <= 0 or self.max_rows <= 0 or self.workers <= 0:
             raise ValueError("limits and workers must be positive")
         object.__setattr__(self, "data_dir", Path(self.data_dir))
+        object.__setattr__(self, "allowed_hosts", tuple(self.allowed_hosts))
+
+    def host_names(self) -> tuple[str, ...]:
+        """Every host name (besides IP literals and localhost) requests may be addressed to."""
+        return (self.host, *self.allowed_hosts)

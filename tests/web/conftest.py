@@ -34,6 +34,7 @@ def make_client(pack: Path, tmp_path: Path) -> Iterator[Callable[..., TestClient
     def make(data_dir: Path | None = None, **settings: Any) -> TestClient:
         settings.setdefault("executor", "thread")
         settings.setdefault("hazards", pack)
+        settings.setdefault("allowed_hosts", ("testserver",))
         app = create_app(WebSettings(data_dir=data_dir or tmp_path / "data", **settings))
         client = TestClient(app, raise_server_exceptions=False)
         client.__enter__()

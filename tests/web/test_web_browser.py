@@ -10,6 +10,7 @@ side (the README picture).
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import shutil
 import socket
@@ -20,7 +21,9 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+import pandas as pd
 import pytest
+from openpyxl import load_workbook
 
 from climrisk.run import pdf_available
 from tests.web.conftest import HEADER, REPO, SMALL
@@ -154,6 +157,40 @@ def test_upload_validate_run_and_download(browser, server, tmp_path: Path):
         assert content.startswith(b"%PDF") and len(content) > 10_000
     else:
         assert content.startswith(b"category,hazard,asset_type")
+
+    # the workbook the page offers holds every asset result row
+    with page.expect_download() as info:
+        page.click("a[data-file='results.xlsx']")
+    book_path = tmp_path / "results.xlsx"
+    info.value.save_as(book_path)
+    job_url = page.url.replace(f"{server}/jobs/", f"{server}/api/jobs/")
+    parquet = page.request.get(f"{job_url}/files/asset_results.parquet").body()
+    expected = len(pd.read_parquet(io.BytesIO(parquet)))
+    sheet = load_workbook(book_path, read_only=True)["Asset results"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert len(rows) - 1 == expected > 0 and "key_0" not in rows[0]
+    page.close()
+
+
+def test_run_again_keeps_the_jobs_settings(browser, server):
+    page = browser.new_page(viewport={"width": 1100, "height": 900})
+    page.goto(f"{server}/")
+    answer = page.request.post(f"{server}/api/uploads", multipart={
+        "file": {"name": "small.csv", "mimeType": "text/csv", "buffer": SMALL.read_bytes()},
+        "run_file": {"name": "team.toml", "mimeType": "application/toml",
+                     "buffer": b"[scoring]\nbogus_key = 3\n"},
+    }).json()
+    chosen = {"scenarios": ["ssp370"], "pathway_scenarios": ["nze"], "lang": "zh-Hans",
+              "horizons": {"short": 2029, "mid": 2041, "long": 2060}, "pdf": False}
+    job = page.request.post(f"{server}/api/jobs",
+                            data={"upload_id": answer["upload_id"], **chosen}).json()
+    page.goto(f"{server}/jobs/{job['job_id']}")
+    page.wait_for_selector("#failed", timeout=120_000)
+    page.click("#rerun")
+    page.wait_for_url(lambda url: job["job_id"] not in url and "/jobs/" in url)
+    again = page.request.get(page.url.replace("/jobs/", "/api/jobs/")).json()
+    assert {k: again["settings"][k] for k in chosen} == chosen
+    page.wait_for_selector("#failed", timeout=120_000)
     page.close()
 
 

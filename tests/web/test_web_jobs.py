@@ -42,7 +42,8 @@ def _evil_portfolio() -> bytes:
 def finished(pack: Path, tmp_path_factory: pytest.TempPathFactory):
     """One job run to the end (with the PDF when the renderer exists), shared by this module."""
     data_dir = tmp_path_factory.mktemp("web") / "data"
-    app = create_app(WebSettings(data_dir=data_dir, hazards=pack, executor="thread"))
+    app = create_app(WebSettings(data_dir=data_dir, hazards=pack, executor="thread",
+                                 allowed_hosts=("testserver",)))
     with TestClient(app, raise_server_exceptions=False) as client:
         answer = upload(client, "evil.csv", _evil_portfolio())
         assert answer.status_code == 201, answer.text
@@ -270,7 +271,8 @@ def test_restart_keeps_finished_jobs_and_fails_interrupted_ones(finished, pack):
     store.set_progress(running.id, "sample hazards", 20)
     queued = store.add_job("d" * 32, store.get_upload(upload_id), {"pdf": False})
     # a second server on the same data folder, as after a restart
-    app = create_app(WebSettings(data_dir=data_dir, hazards=pack, executor="thread"))
+    app = create_app(WebSettings(data_dir=data_dir, hazards=pack, executor="thread",
+                                 allowed_hosts=("testserver",)))
     with TestClient(app) as again:
         kept = again.get(f"/api/jobs/{job['job_id']}").json()
         assert kept["status"] == "done"
@@ -322,6 +324,33 @@ def test_job_options_reach_the_run(client):
     assert manifest["configuration"]["pdf"] is False
 
 
+def test_run_again_keeps_the_jobs_own_settings(client):
+    answer = upload(client, "small.csv", SMALL.read_bytes(),
+                    run_file=("team.toml", b"[scoring]\nbogus_key = 3\n")).json()
+    chosen = {"scenarios": ["ssp370"], "pathway_scenarios": ["nze"], "lang": "zh-Hant",
+              "horizons": {"short": 2029, "mid": 2041, "long": 2060}, "pdf": False}
+    first = client.post("/api/jobs", json={"upload_id": answer["upload_id"], **chosen}).json()
+    failed = wait_for(client, first["job_id"])
+    assert failed["status"] == "failed"
+    # the API re-run
+    again = client.post(f"/api/jobs/{first['job_id']}/rerun")
+    assert again.status_code == 202, again.text
+    assert again.json()["job_id"] != first["job_id"]
+    for key, value in chosen.items():
+        assert again.json()["settings"][key] == value, key
+    assert again.json()["settings"]["run_file"] == "team.toml"
+    # the page's "Run again" button
+    page = client.get(f"/jobs/{first['job_id']}").text
+    assert 'action="/jobs/' + first["job_id"] + '/rerun"' in page
+    moved = client.post(f"/jobs/{first['job_id']}/rerun", follow_redirects=False)
+    assert moved.status_code == 303
+    third = client.get("/api" + moved.headers["location"]).json()
+    assert {k: third["settings"][k] for k in chosen} == chosen
+    assert client.post(f"/api/jobs/{'f' * 32}/rerun").status_code == 404
+    for job in (again.json(), third):
+        wait_for(client, job["job_id"])
+
+
 @pytest.mark.parametrize(
     ("body", "fragment"),
     [
@@ -358,7 +387,7 @@ def test_progress_stages_map_to_rising_percentages():
 def test_worker_process_runs_a_job_and_shutdown_fails_a_running_one(tmp_path: Path, pack):
     """The real path: a spawned worker process per job; stopping the server ends it."""
     data_dir = tmp_path / "data"
-    settings = WebSettings(data_dir=data_dir, hazards=pack)
+    settings = WebSettings(data_dir=data_dir, hazards=pack, allowed_hosts=("testserver",))
     store = JobStore(data_dir)
     app = create_app(settings)
     with TestClient(app) as client:
@@ -401,3 +430,37 @@ def test_a_failing_report_still_delivers_the_tables(client, monkeypatch):
     names = {f["name"] for f in done["files"]}
     assert "report.pdf" not in names and "physical_matrix.csv" in names
     assert "renderer bug" not in client.get(f"/jobs/{job['job_id']}").text
+
+
+def test_workbook_holds_every_asset_result_row(finished):
+    client, job, _ = finished
+    base = f"/api/jobs/{job['job_id']}/files"
+    parquet = pd.read_parquet(io.BytesIO(client.get(f"{base}/asset_results.parquet").content))
+    book = load_workbook(io.BytesIO(client.get(f"{base}/results.xlsx").content), read_only=True)
+    rows = list(book["Asset results"].iter_rows(values_only=True))
+    header, body = rows[0], rows[1:]
+    assert len(body) == len(parquet) > 0
+    assert "key_0" not in header and "_key" not in header
+    assert {"asset_id", "hazard", "business_unit", "country", "value"} <= set(header)
+    assert "Note" not in book.sheetnames
+    hazards = {r[header.index("hazard")] for r in body}
+    assert hazards == set(parquet["hazard"].astype(str))
+    countries = {r[header.index("country")] for r in body}
+    assert None not in countries
+
+
+def test_workbook_note_counts_rows_left_out(finished, tmp_path, monkeypatch):
+    from climrisk.web import artifacts
+
+    client, job, _ = finished
+    base = f"/api/jobs/{job['job_id']}/files"
+    for name in ("asset_results.parquet", "physical_matrix.csv"):
+        (tmp_path / name).write_bytes(client.get(f"{base}/{name}").content)
+    total = len(pd.read_parquet(tmp_path / "asset_results.parquet"))
+    monkeypatch.setattr(artifacts, "WORKBOOK_ASSET_ROWS", 7)
+    monkeypatch.setattr(artifacts, "_BATCH_ROWS", 3)
+    path = artifacts.write_workbook(tmp_path, tmp_path / "out.xlsx", {"physical": []})
+    book = load_workbook(path, read_only=True)
+    assert len(list(book["Asset results"].iter_rows(values_only=True))) == 1 + 7
+    note = next(book["Note"].iter_rows(values_only=True))[0]
+    assert f"7 of {total:,} rows ({total - 7:,} left out" in note

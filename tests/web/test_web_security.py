@@ -160,3 +160,46 @@ def test_security_headers(client):
 @pytest.mark.parametrize("path", ["/", "/jobs", "/api/health", "/openapi.json"])
 def test_open_without_token_by_default(client, path):
     assert client.get(path).status_code == 200
+
+
+def test_dns_rebinding_host_refused_on_every_route(make_client):
+    """A page on attacker.example resolving to 127.0.0.1 must not read or write the server."""
+    client = make_client(allowed_hosts=())
+    evil = {"Host": "attacker.example:8000", "Origin": "http://attacker.example:8000"}
+    assert client.get("/api/jobs", headers=evil).status_code == 400
+    assert client.get("/", headers=evil).status_code == 400
+    assert client.get("/static/app.css", headers=evil).status_code == 400
+    refused = upload(client, "a.csv", SMALL.read_bytes(), headers=evil)
+    assert refused.status_code == 400
+    assert "host not allowed" in refused.json()["detail"]
+    job = "0" * 32
+    assert client.get(f"/api/jobs/{job}/files/report.pdf", headers=evil).status_code == 400
+    assert not list((client.app.state.settings.data_dir / "uploads").iterdir())
+    for good in ("127.0.0.1:8000", "localhost:8000", "[::1]:8000", "LOCALHOST", "10.1.2.3"):
+        assert client.get("/api/jobs", headers={"Host": good}).status_code == 200, good
+
+
+def test_allowed_host_names_pass(make_client):
+    client = make_client(host="127.0.0.1", allowed_hosts=("risk.example.org",))
+    assert client.get("/api/jobs", headers={"Host": "Risk.Example.Org:443"}).status_code == 200
+    assert client.get("/api/jobs", headers={"Host": "risk.example.org.evil"}).status_code == 400
+    assert client.get("/api/jobs", headers={"Host": "evil.risk.example.org"}).status_code == 400
+    bound = make_client(data_dir=client.app.state.settings.data_dir.parent / "other",
+                        host="risk-box", allowed_hosts=())
+    assert bound.get("/api/jobs", headers={"Host": "risk-box:8000"}).status_code == 200
+    assert bound.get("/api/jobs", headers={"Host": "testserver"}).status_code == 400
+
+
+def test_serve_passes_allowed_hosts(monkeypatch, tmp_path, pack):
+    import uvicorn
+
+    from climrisk.cli.serve import serve_command
+
+    seen = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: seen.update(app=app, **kw))
+    result = CliRunner().invoke(
+        serve_command,
+        ["--data-dir", str(tmp_path / "d"), "--hazards", str(pack), "--allowed-host", "a.test",
+         "--allowed-host", "b.test"], env={"CLIMRISK_TOKEN": ""})
+    assert result.exit_code == 0, result.output
+    assert seen["app"].state.settings.host_names() == ("127.0.0.1", "a.test", "b.test")

@@ -145,7 +145,7 @@ def test_form_options_keep_only_changes():
 def test_request_options_and_config(tmp_path, pack):
     options = options_from_request({"scenarios": "ssp370", "horizons": {"long": 2045},
                                     "pdf": False})
-    settings = WebSettings(data_dir=tmp_path, hazards=pack)
+    settings = WebSettings(data_dir=tmp_path, hazards=pack, allowed_hosts=("testserver",))
     config, notes = build_config(settings, options)
     assert config.scenarios == ("ssp370",)
     assert config.horizons == {"short": 2027, "mid": 2031, "long": 2045}
