@@ -90,12 +90,12 @@ def test_asset_types_and_their_defaults_derive_from_the_table():
     # the expansion keeps the order in which assumptions are reported
     assert [(d.column, d.asset_type) for d in schema.DEFAULTS[:6]] == [
         ("pue", "data_center"), ("cooling", "data_center"), ("renewable_share", "data_center"),
-        ("flood_protection_rp", "data_center"), ("ground_floor_elevation_m", "data_center"),
-        ("ground_floor_elevation_m", "campus"),
+        ("ground_floor_elevation_m", "data_center"), ("ground_floor_elevation_m", "campus"),
+        ("ground_floor_elevation_m", "warehouse"),
     ]
-    assert {d.asset_type for d in schema.DEFAULTS if d.column == "flood_protection_rp"} == set(
-        names
-    )
+    # flood protection is no table default: FLOPROS gives it per location, hazard by hazard
+    assert not any(d.column == "flood_protection_rp" for d in schema.DEFAULTS)
+    assert {d.asset_type for d in schema.DEFAULTS if d.column == "gross_margin"} == set(names)
 
 
 def _with(index: int, **changes) -> Vocabulary:
