@@ -60,3 +60,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=False,
         help="rewrite tests/golden/* from the current results (review the diff)",
     )
+
+
+_SLOW_MODULES = (
+    "tests/golden/", "tests/report/", "tests/web/test_web_browser.py",
+    "tests/test_engine_scaling.py", "tests/portfolio/test_large_files.py",
+    "tests/properties/test_read_fuzz.py", "tests/cli/test_reliability.py",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark the whole-pipeline, PDF, browser and large-file modules ``slow``."""
+    for item in items:
+        path = item.nodeid.replace("\\", "/")
+        if path.startswith(_SLOW_MODULES):
+            item.add_marker(pytest.mark.slow)
