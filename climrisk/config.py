@@ -13,7 +13,7 @@ import difflib
 import itertools
 import math
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -362,15 +362,24 @@ def _check_horizons(problems: _Problems, raw: Any) -> None:
         problems.add("horizons", f"horizon years must increase in order ({order})")
 
 
-def _check_sampling(problems: _Problems, raw: Any) -> None:
+def _known_items(
+    problems: _Problems, raw: Any, table: str, declared: type
+) -> Iterator[tuple[str, Any]]:
+    """The ``[table]`` entries whose keys the dataclass ``declared`` has; the rest are problems."""
     if not isinstance(raw, dict):
-        problems.add("sampling", f"must be a table [sampling], got {_shown(raw)}", raw)
+        problems.add(table, f"must be a table [{table}], got {_shown(raw)}", raw)
         return
-    known = [f.name for f in fields(SamplingConfig)]
+    known = [f.name for f in fields(declared)]
     for key, value in raw.items():
-        if key not in known:
-            problems.unknown("sampling", key, known)
-        elif key == "method" and value not in _SAMPLING_METHODS:
+        if key in known:
+            yield key, value
+        else:
+            problems.unknown(table, key, known)
+
+
+def _check_sampling(problems: _Problems, raw: Any) -> None:
+    for key, value in _known_items(problems, raw, "sampling", SamplingConfig):
+        if key == "method" and value not in _SAMPLING_METHODS:
             problems.add(
                 "sampling.method", f"must be one of {', '.join(_SAMPLING_METHODS)}", value
             )
@@ -387,14 +396,7 @@ def _check_sampling(problems: _Problems, raw: Any) -> None:
 def _check_scoring(problems: _Problems, raw: Any, path: str) -> None:
     from climrisk.risk.scoring import Materiality, ScoringTable
 
-    if not isinstance(raw, dict):
-        problems.add("scoring", f"must be a table [scoring], got {_shown(raw)}", raw)
-        return
-    known = [f.name for f in fields(ScoringTable)]
-    for key, value in raw.items():
-        if key not in known:
-            problems.unknown("scoring", key, known)
-            continue
+    for key, value in _known_items(problems, raw, "scoring", ScoringTable):
         if key in ("hazard", "materiality") and not isinstance(value, dict):
             problems.add(f"scoring.{key}", f"must be a table [scoring.{key}]", value)
             continue
@@ -471,14 +473,7 @@ def _check_transition(
     from climrisk.transition import TransitionSettings
 
     raw = data.get("transition", {})
-    if not isinstance(raw, dict):
-        problems.add("transition", f"must be a table [transition], got {_shown(raw)}", raw)
-        return
-    known = [f.name for f in fields(TransitionSettings)]
-    for key, value in raw.items():
-        if key not in known:
-            problems.unknown("transition", key, known)
-            continue
+    for key, value in _known_items(problems, raw, "transition", TransitionSettings):
         try:
             settings = TransitionSettings.from_mapping({key: value}, path)
         except InputError as exc:
